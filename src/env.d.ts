@@ -1,0 +1,11 @@
+// Bindings the hub's Worker and Durable Objects see (wrangler.toml).
+declare namespace Cloudflare {
+  interface Env {
+    PARTITIONS: string;
+    LOG_PARTITION: DurableObjectNamespace<import("../durable-objects/LogPartition").LogPartition>;
+    CLIENT_SESSION: DurableObjectNamespace<import("../durable-objects/ClientSession").ClientSession>;
+    CONSUMER: DurableObjectNamespace<import("../durable-objects/Consumer").Consumer>;
+    DB: D1Database;
+    TEST_MIGRATIONS?: import("cloudflare:test").D1Migration[];
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The Worker entry: the Hono app that fronts the HTTP API and routes Flux WebSocket endpoints to
+ * the Durable Objects that serve them.
+ */
+import { Hono } from "hono";
+
+export { LogPartition } from "../durable-objects/LogPartition";
+export { ClientSession } from "../durable-objects/ClientSession";
+export { Consumer } from "../durable-objects/Consumer";
+
+const app = new Hono<{ Bindings: Cloudflare.Env }>();
+app.get("/health", (c) => c.text("Healthy"));
+
+export default app;
