@@ -5,6 +5,9 @@ declare namespace Cloudflare {
     LOG_PARTITION: DurableObjectNamespace<import("../durable-objects/LogPartition").LogPartition>;
     CLIENT_SESSION: DurableObjectNamespace<import("../durable-objects/ClientSession").ClientSession>;
     CONSUMER: DurableObjectNamespace<import("../durable-objects/Consumer").Consumer>;
+    AGGREGATE: DurableObjectNamespace<import("../durable-objects/Aggregate").Aggregate>;
+    KEY_VALUE: DurableObjectNamespace<import("../durable-objects/KeyValueShard").KeyValueShard>;
+    SCHEDULER: DurableObjectNamespace<import("../durable-objects/Scheduler").Scheduler>;
     DB: D1Database;
     TEST_MIGRATIONS?: import("cloudflare:test").D1Migration[];
   }
