@@ -1,3 +1,81 @@
+/**
+ * ClientSession: owns one client WebSocket (hibernating between frames). It decodes frames, runs
+ * them against the endpoint of its path, answers with Flux's reply rules, and delivers results that
+ * other objects produce later (parked Reads). Handlers only delegate.
+ */
 import { DurableObject } from "cloudflare:workers";
+import { decodeFrame, encodeFrame } from "../src/protocol/frames";
+import { dispatch, errorResult, resultText } from "../src/session/dispatch";
+import { endpointFor } from "../src/session/endpoints";
+import type { SessionAttachment } from "../src/session/session-info";
+import { SessionTrackers } from "../src/session/session-trackers";
 
-export class ClientSession extends DurableObject<Cloudflare.Env> {}
+export class ClientSession extends DurableObject<Cloudflare.Env> {
+  /** Frames of one socket are handled strictly in order. */
+  private queue: Promise<void> = Promise.resolve();
+  private trackers!: SessionTrackers;
+
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      this.trackers = new SessionTrackers(ctx.storage.sql);
+    });
+  }
+
+  /** Accepts the WebSocket upgrade the Worker routed here. */
+  override async fetch(request: Request): Promise<Response> {
+    const attachment = JSON.parse(request.headers.get("x-flux-session")!) as SessionAttachment;
+    const [client, server] = Object.values(new WebSocketPair());
+    this.ctx.acceptWebSocket(server);
+    server.serializeAttachment(attachment);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: ArrayBuffer | string): Promise<void> {
+    const run = this.queue.then(() => this.handleFrame(ws, message));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    await this.closeSession(ws);
+    // Completes the closing handshake the client started.
+    try {
+      ws.close(code === 1005 ? 1000 : code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.closeSession(ws);
+  }
+
+  /** Sends a result produced elsewhere (a parked Read answered by its Consumer). */
+  async deliver(result: string): Promise<boolean> {
+    const ws = this.ctx.getWebSockets()[0];
+    if (!ws) return false;
+    const { compression } = ws.deserializeAttachment() as SessionAttachment;
+    ws.send(await encodeFrame([result], compression));
+    return true;
+  }
+
+  private async handleFrame(ws: WebSocket, message: ArrayBuffer | string): Promise<void> {
+    const { info, compression } = ws.deserializeAttachment() as SessionAttachment;
+    let results: string[];
+    try {
+      const requests = await decodeFrame(message, compression);
+      this.trackers.note(info, requests);
+      results = await dispatch(requests, endpointFor(info.path)!, info, this.env);
+    } catch (e) {
+      // A frame that cannot be decoded gets an error; the session stays open.
+      results = [resultText(errorResult(e), -1)];
+    }
+    if (results.length > 0) ws.send(await encodeFrame(results, compression));
+  }
+
+  private async closeSession(ws: WebSocket): Promise<void> {
+    const { info } = ws.deserializeAttachment() as SessionAttachment;
+    await this.trackers.disconnectAll(this.env, info);
+  }
+}

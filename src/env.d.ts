@@ -2,6 +2,7 @@
 declare namespace Cloudflare {
   interface Env {
     PARTITIONS: string;
+    DEDUPE_WINDOW_SECONDS?: string;
     LOG_PARTITION: DurableObjectNamespace<import("../durable-objects/LogPartition").LogPartition>;
     CLIENT_SESSION: DurableObjectNamespace<import("../durable-objects/ClientSession").ClientSession>;
     CONSUMER: DurableObjectNamespace<import("../durable-objects/Consumer").Consumer>;

@@ -1,8 +1,10 @@
 /**
- * The Worker entry: the Hono app that fronts the HTTP API and routes Flux WebSocket endpoints to
- * the Durable Objects that serve them.
+ * The Worker entry: Flux WebSocket connections go to a ClientSession object of their own; all
+ * other requests go to the Hono HTTP application.
  */
-import { Hono } from "hono";
+import { HubError } from "./errors";
+import { createApp } from "./http/app";
+import { parseSessionRequest } from "./session/session-info";
 
 export { LogPartition } from "../durable-objects/LogPartition";
 export { ClientSession } from "../durable-objects/ClientSession";
@@ -11,7 +13,26 @@ export { Aggregate } from "../durable-objects/Aggregate";
 export { KeyValueShard } from "../durable-objects/KeyValueShard";
 export { Scheduler } from "../durable-objects/Scheduler";
 
-const app = new Hono<{ Bindings: Cloudflare.Env }>();
-app.get("/health", (c) => c.text("Healthy"));
+const app = createApp();
 
-export default app;
+/** Routes a WebSocket upgrade to a fresh ClientSession object named by its session id. */
+async function connect(request: Request, env: Cloudflare.Env): Promise<Response> {
+  let attachment;
+  try {
+    attachment = parseSessionRequest(new URL(request.url));
+  } catch (e) {
+    if (e instanceof HubError) return Response.json(e.toJSON(), { status: e.status });
+    throw e;
+  }
+  const session = env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(attachment.info.sessionId));
+  const headers = new Headers(request.headers);
+  headers.set("x-flux-session", JSON.stringify(attachment));
+  return session.fetch(new Request(request.url, { headers }));
+}
+
+export default {
+  fetch(request, env, ctx) {
+    if (request.headers.get("upgrade")?.toLowerCase() === "websocket") return connect(request, env);
+    return app.fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<Cloudflare.Env>;

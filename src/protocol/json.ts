@@ -1,7 +1,8 @@
 /**
  * BigInt-safe JSON. Flux indexes (~1.2e17) exceed 2^53, so integers that a double cannot hold
  * exactly are parsed as `bigint` and `bigint` values are written as plain JSON numbers. The fast
- * paths (no long digit run on parse, no bigint on stringify) cost nothing extra.
+ * paths (no long digit run on parse, no bigint on stringify) cost nothing extra. `RawJson` embeds
+ * already-serialised JSON (stored messages) without parsing it again.
  */
 
 declare global {
@@ -27,16 +28,38 @@ export function parseJson(text: string): unknown {
   return JSON.parse(text, reviveBigInts as (key: string, value: unknown) => unknown);
 }
 
+let rawTexts: string[] | null = null;
+const RAW_PLACEHOLDER = /"\\u0000raw(\d+)"/g;
+
+/** JSON text to embed verbatim when the value around it is stringified with `stringifyJson`. */
+export class RawJson {
+  constructor(readonly text: string) {}
+
+  toJSON(): string {
+    if (!rawTexts) throw new Error("RawJson can only be written by stringifyJson");
+    return `\u0000raw${rawTexts.push(this.text) - 1}`;
+  }
+}
+
 function writeBigInts(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? JSON.rawJSON(value.toString()) : value;
 }
 
-/** Stringifies JSON, writing `bigint`s as exact JSON numbers. */
+/** Stringifies JSON, writing `bigint`s as exact JSON numbers and `RawJson` verbatim. */
 export function stringifyJson(value: unknown): string {
+  rawTexts = [];
   try {
-    return JSON.stringify(value);
-  } catch (e) {
-    if (e instanceof TypeError && /BigInt/i.test(e.message)) return JSON.stringify(value, writeBigInts);
-    throw e;
+    let text: string;
+    try {
+      text = JSON.stringify(value);
+    } catch (e) {
+      if (!(e instanceof TypeError && /BigInt/i.test(e.message))) throw e;
+      rawTexts = [];
+      text = JSON.stringify(value, writeBigInts);
+    }
+    const raws = rawTexts;
+    return raws.length === 0 ? text : text.replace(RAW_PLACEHOLDER, (_, n: string) => raws[Number(n)]);
+  } finally {
+    rawTexts = null;
   }
 }

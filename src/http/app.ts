@@ -1,0 +1,26 @@
+/**
+ * The Hono application: the HTTP API under /api, `GET /health`, and the one `onError` that turns
+ * every failure into a JSON body naming the problem.
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { HubError } from "../errors";
+import { logRoutes } from "./logs";
+
+/** The Hono environment of every route. */
+export type HubEnv = { Bindings: Cloudflare.Env };
+
+/** Builds the HTTP application. */
+export function createApp(): Hono<HubEnv> {
+  const app = new Hono<HubEnv>();
+  app.get("/health", (c) => c.text("Healthy"));
+  app.route("/api/projects/:projectId/logs", logRoutes);
+  app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  app.onError((err, c) => {
+    if (err instanceof HubError) return c.json(err.toJSON(), err.status as 400);
+    if (err instanceof HTTPException) return c.json({ error: "bad_request", message: err.message }, err.status);
+    console.error("request failed", err);
+    return c.json({ error: "internal", message: "internal error" }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,100 @@
+/**
+ * HTTP access to logs: publish JSON messages (plain payloads or Flux SerializedMessages), read them
+ * back by index, and set retention.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { BadRequest } from "../errors";
+import { toIndex } from "../log/index-clock";
+import { appendToLog, readFromIndex, setRetention } from "../log/log-client";
+import { logAddress } from "../log/log-path";
+import { MAX_APPEND_MESSAGES } from "../log/producer-endpoint";
+import { segmentOf } from "../log/segment";
+import { fromBase64, toBase64 } from "../protocol/base64";
+import { parseJson, stringifyJson } from "../protocol/json";
+import { type MessageType, type SerializedMessage, parseMessageType } from "../protocol/messages";
+import { MAX_READ_SIZE } from "../tracking/consumer-endpoint";
+import type { HubEnv } from "./app";
+import { jsonBody, parseWith, projectParam } from "./validation";
+
+const message = z
+  .object({
+    payload: z.unknown().optional(),
+    data: z.object({ value: z.string().nullable(), type: z.string().nullish(), revision: z.number().int().optional(), format: z.string().nullish() }).optional(),
+    type: z.string().optional(),
+    messageId: z.string().min(1).max(200).optional(),
+    routingKey: z.string().optional(),
+    segment: z.number().int().optional(),
+    metadata: z.record(z.string(), z.string()).optional(),
+    target: z.string().optional(),
+    source: z.string().optional(),
+    timestamp: z.number().int().optional(),
+  })
+  .refine((m) => (m.payload === undefined) !== (m.data === undefined), "give exactly one of payload or data");
+const publishBody = z.object({ messages: z.array(message).min(1).max(MAX_APPEND_MESSAGES) });
+const readQuery = z.object({
+  from: z.string().regex(/^\d{1,19}$/, "an index").optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_READ_SIZE).default(100),
+  topic: z.string().optional(),
+});
+const retentionBody = z.object({ retentionSeconds: z.number().int().min(0).nullable() });
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+function typeParam(name: string): MessageType {
+  const type = parseMessageType(name);
+  if (!type || type === "NOTIFICATION") throw new BadRequest(`unknown log type "${name}"`);
+  return type;
+}
+
+/** Turns an HTTP message into a Flux SerializedMessage: plain payloads become JSON Data. */
+function toSerialized(m: z.infer<typeof message>): SerializedMessage {
+  const data = m.data ?? { value: toBase64(utf8.encode(JSON.stringify(m.payload))), type: m.type ?? null, revision: 0, format: "json" };
+  return {
+    data,
+    metadata: m.metadata ?? {},
+    segment: m.segment ?? (m.routingKey !== undefined ? segmentOf(m.routingKey) : null),
+    messageId: m.messageId ?? crypto.randomUUID(),
+    timestamp: m.timestamp ?? Date.now(),
+    target: m.target ?? null,
+    source: m.source ?? null,
+  };
+}
+
+/** Adds the decoded `payload` to a stored message when its data is JSON. */
+function withPayload(text: string): unknown {
+  const m = parseJson(text) as SerializedMessage & { payload?: unknown };
+  const format = m.data?.format;
+  if (m.data?.value && (format === null || format === undefined || format === "json" || format === "application/json")) {
+    try {
+      m.payload = JSON.parse(utf8Decoder.decode(fromBase64(m.data.value)));
+    } catch {
+      // Not JSON after all: the base64 value stays the only form.
+    }
+  }
+  return m;
+}
+
+/** Routes under `/api/projects/:projectId/logs`. */
+export const logRoutes = new Hono<HubEnv>()
+  .post("/:type/messages", async (c) => {
+    const log = logAddress(projectParam(c), typeParam(c.req.param("type")), c.req.query("topic"));
+    const body = await jsonBody(c, publishBody);
+    const totals = await appendToLog(c.env, log, body.messages.map(toSerialized));
+    return c.json(totals);
+  })
+  .get("/:type/messages", async (c) => {
+    const log = logAddress(projectParam(c), typeParam(c.req.param("type")), c.req.query("topic"));
+    const q = parseWith(readQuery, c.req.query(), "query");
+    const { indexes, messages } = await readFromIndex(c.env, log, toIndex(q.from ?? "0")!, q.limit);
+    const next = indexes.length ? indexes[indexes.length - 1] + 1n : null;
+    const body = stringifyJson({ messages: messages.map(withPayload), nextIndex: next === null ? null : next.toString() });
+    return c.body(body, 200, { "content-type": "application/json" });
+  })
+  .put("/:type/retention", async (c) => {
+    const log = logAddress(projectParam(c), typeParam(c.req.param("type")), c.req.query("topic"));
+    const { retentionSeconds } = await jsonBody(c, retentionBody);
+    await setRetention(c.env, log, retentionSeconds);
+    return c.json({ retentionSeconds });
+  });

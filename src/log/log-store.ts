@@ -1,0 +1,263 @@
+/**
+ * One log partition's storage on Durable Object SQLite. Messages are stored the way Kafka stores
+ * record batches: one row per appended batch (split at ~512 KB), holding the messages' JSON lines
+ * and a column per routing field, because a row per message caps appends at the SQLite row rate
+ * (docs/architecture.md has the measurements). Indexes inside a row are consecutive, so a row
+ * needs only its first index.
+ */
+import { migrate } from "../storage/migrations";
+import { maxIndexFromMillis, minIndexFromMillis, nextIndex } from "./index-clock";
+import type { SegmentRange } from "./segment";
+
+/** Messages prepared for a partition by the caller (which parses and validates them). */
+export interface EncodedBatch {
+  /** Each message's JSON without `index` and `segment`, which the partition assigns and splices in. */
+  lines: string[];
+  segments: number[];
+  messageIds: string[];
+  /** `data.type` per message, for type filters. */
+  types: (string | null)[];
+  /** `target` per message, for result routing. */
+  targets: (string | null)[];
+}
+
+/** What an append did. Duplicates (by messageId, within the dedupe window) are not stored again. */
+export interface AppendOutcome {
+  stored: number;
+  duplicates: number;
+  /** Index of the last message stored, or of the partition head when all were duplicates. */
+  lastIndex: bigint;
+}
+
+/** Which messages a read wants. Everything is optional; omitted parts do not filter. */
+export interface ReadFilter {
+  /** Only these segments. */
+  range?: SegmentRange;
+  /** Per segment (0..127), the last index already seen; messages at or below it are skipped. */
+  positions?: (bigint | null)[];
+  /** Full-match regex on `data.type`; messages without a type always pass. */
+  typeFilter?: string | null;
+  /** Result routing: keep messages targeted at `trackerId`, drop those targeted at another client. */
+  target?: { clientId: string; trackerId: string } | null;
+}
+
+/** Read results as columns, oldest first. `messages` are complete JSON with index and segment. */
+export interface ReadOutcome {
+  indexes: bigint[];
+  segments: number[];
+  messages: string[];
+  /** The highest index examined (matching or not); null if nothing was examined. */
+  scannedTo: bigint | null;
+  /** The partition's last index, or -1 when empty. */
+  head: bigint;
+}
+
+/** The storage a LogStore needs from its host. */
+export type LogStorage = Pick<DurableObjectStorage, "sql" | "transactionSync">;
+
+const ROW_CHARS = 512 * 1024;
+const MIGRATIONS = [
+  `CREATE TABLE batches (
+     first_index INTEGER PRIMARY KEY,
+     last_index INTEGER NOT NULL,
+     segments BLOB NOT NULL,
+     message_ids TEXT NOT NULL,
+     types TEXT NOT NULL,
+     targets TEXT,
+     messages TEXT NOT NULL
+   );
+   CREATE UNIQUE INDEX batches_by_last ON batches (last_index);
+   CREATE TABLE log_settings (key TEXT PRIMARY KEY, value TEXT);`,
+];
+
+interface BatchRow extends Record<string, SqlStorageValue> {
+  first: string;
+  segments: ArrayBuffer;
+  types: string;
+  targets: string | null;
+  messages: string;
+}
+
+/** Append, read, retention and deduplication for one log partition. */
+export class LogStore {
+  private lastIndex: bigint;
+  private retentionMillis: number | null;
+  private readonly recentIds = new Map<string, number>();
+
+  constructor(
+    private readonly storage: LogStorage,
+    private readonly options: { dedupeWindowMillis: number; now?: () => number } = { dedupeWindowMillis: 120_000 },
+  ) {
+    const sql = storage.sql;
+    migrate(sql, "log", MIGRATIONS);
+    const head = sql.exec<{ last: string | null }>("SELECT CAST(MAX(last_index) AS TEXT) AS last FROM batches").one();
+    this.lastIndex = head.last === null ? -1n : BigInt(head.last);
+    const retention = sql.exec<{ value: string }>("SELECT value FROM log_settings WHERE key = 'retention_ms'").toArray()[0];
+    this.retentionMillis = retention ? Number(retention.value) : null;
+    this.rebuildDedupeWindow();
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** The last index stored, or -1 when the partition is empty. */
+  get head(): bigint {
+    return this.lastIndex;
+  }
+
+  /** Stores a batch atomically, assigning consecutive indexes; skips messageIds seen in the dedupe window. */
+  append(batch: EncodedBatch): AppendOutcome {
+    const now = this.now();
+    this.expireDedupe(now);
+    const keep: number[] = [];
+    const seenInBatch = new Set<string>();
+    for (let i = 0; i < batch.lines.length; i++) {
+      const id = batch.messageIds[i];
+      if (this.recentIds.has(id) || seenInBatch.has(id)) continue;
+      seenInBatch.add(id);
+      keep.push(i);
+    }
+    if (keep.length === 0) return { stored: 0, duplicates: batch.lines.length, lastIndex: this.lastIndex };
+
+    let index = nextIndex(this.lastIndex, now);
+    this.storage.transactionSync(() => {
+      for (let start = 0; start < keep.length; ) {
+        let end = start;
+        let chars = 0;
+        while (end < keep.length && (end === start || chars + batch.lines[keep[end]].length < ROW_CHARS)) {
+          chars += batch.lines[keep[end]].length + 1;
+          end++;
+        }
+        const rows = keep.slice(start, end);
+        const first = index;
+        const last = index + BigInt(rows.length - 1);
+        const targets = rows.map((i) => batch.targets[i]);
+        this.storage.sql.exec(
+          "INSERT INTO batches (first_index, last_index, segments, message_ids, types, targets, messages) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          first.toString(),
+          last.toString(),
+          Uint8Array.from(rows, (i) => batch.segments[i]),
+          JSON.stringify(rows.map((i) => batch.messageIds[i])),
+          JSON.stringify(rows.map((i) => batch.types[i])),
+          targets.some((t) => t !== null) ? JSON.stringify(targets) : null,
+          rows.map((i) => batch.lines[i]).join("\n"),
+        );
+        index = last + 1n;
+        start = end;
+      }
+      this.purgeExpired(now);
+    });
+    this.lastIndex = index - 1n;
+    for (const i of keep) this.recentIds.set(batch.messageIds[i], now);
+    return { stored: keep.length, duplicates: batch.lines.length - keep.length, lastIndex: this.lastIndex };
+  }
+
+  /**
+   * Reads up to `maxSize` messages with index > `after` that pass `filter`, examining at most
+   * `maxScan` messages so a selective filter over a long log stays bounded.
+   */
+  read(after: bigint, maxSize: number, filter: ReadFilter = {}, maxScan = Math.max(10_000, maxSize * 10)): ReadOutcome {
+    const out: ReadOutcome = { indexes: [], segments: [], messages: [], scannedTo: null, head: this.lastIndex };
+    const cutoff = this.retentionCutoff();
+    const from = cutoff !== null && cutoff > after ? cutoff : after;
+    const typeFilter = filter.typeFilter ? new RegExp(`^(?:${filter.typeFilter})$`) : null;
+    const cursor = this.storage.sql.exec<BatchRow>(
+      "SELECT CAST(first_index AS TEXT) AS first, segments, types, targets, messages FROM batches WHERE last_index > ? ORDER BY last_index",
+      from.toString(),
+    );
+    let scanned = 0;
+    for (const row of cursor) {
+      const first = BigInt(row.first);
+      const segments = new Uint8Array(row.segments);
+      const types = typeFilter ? (JSON.parse(row.types) as (string | null)[]) : null;
+      const targets = filter.target && row.targets ? (JSON.parse(row.targets) as (string | null)[]) : null;
+      let lines: string[] | null = null;
+      for (let i = 0; i < segments.length; i++) {
+        const index = first + BigInt(i);
+        if (index <= from) continue;
+        if (out.indexes.length >= maxSize || scanned >= maxScan) return out;
+        scanned++;
+        out.scannedTo = index;
+        const segment = segments[i];
+        if (!accepts(filter, index, segment, types?.[i] ?? null, targets?.[i] ?? null, typeFilter)) continue;
+        lines ??= row.messages.split("\n");
+        out.indexes.push(index);
+        out.segments.push(segment);
+        out.messages.push(withPosition(lines[i], index, segment));
+      }
+    }
+    return out;
+  }
+
+  /** Sets how long messages are kept; null keeps them forever. Purges what is already too old. */
+  setRetention(seconds: number | null): void {
+    this.retentionMillis = seconds === null ? null : seconds * 1000;
+    if (this.retentionMillis === null) {
+      this.storage.sql.exec("DELETE FROM log_settings WHERE key = 'retention_ms'");
+    } else {
+      this.storage.sql.exec(
+        "INSERT INTO log_settings (key, value) VALUES ('retention_ms', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        String(this.retentionMillis),
+      );
+    }
+    this.purgeExpired(this.now());
+  }
+
+  /** The retention in seconds, or null when messages are kept forever. */
+  get retentionSeconds(): number | null {
+    return this.retentionMillis === null ? null : this.retentionMillis / 1000;
+  }
+
+  /** Messages at or below this index are past retention; null when nothing expires. */
+  private retentionCutoff(): bigint | null {
+    return this.retentionMillis === null ? null : maxIndexFromMillis(this.now() - this.retentionMillis);
+  }
+
+  private purgeExpired(now: number): void {
+    if (this.retentionMillis === null) return;
+    this.storage.sql.exec("DELETE FROM batches WHERE last_index <= ?", maxIndexFromMillis(now - this.retentionMillis).toString());
+  }
+
+  /** After a restart, the dedupe window is rebuilt from the batches appended within it. */
+  private rebuildDedupeWindow(): void {
+    const now = this.now();
+    const since = minIndexFromMillis(now - this.options.dedupeWindowMillis);
+    const rows = this.storage.sql.exec<{ ids: string }>("SELECT message_ids AS ids FROM batches WHERE last_index >= ?", since.toString());
+    for (const row of rows) for (const id of JSON.parse(row.ids) as string[]) this.recentIds.set(id, now);
+  }
+
+  private expireDedupe(now: number): void {
+    const limit = now - this.options.dedupeWindowMillis;
+    // Map iteration is insertion order, so the oldest entries come first.
+    for (const [id, at] of this.recentIds) {
+      if (at > limit) break;
+      this.recentIds.delete(id);
+    }
+  }
+}
+
+function accepts(
+  filter: ReadFilter,
+  index: bigint,
+  segment: number,
+  type: string | null,
+  target: string | null,
+  typeFilter: RegExp | null,
+): boolean {
+  if (typeFilter && type !== null && !typeFilter.test(type)) return false;
+  // A message addressed to this very tracker reaches it whatever its segment.
+  let addressedHere = false;
+  if (filter.target && target !== null) {
+    if (target !== filter.target.trackerId && target !== filter.target.clientId) return false;
+    addressedHere = target === filter.target.trackerId;
+  }
+  if (!addressedHere && filter.range && (segment < filter.range[0] || segment >= filter.range[1])) return false;
+  const position = filter.positions?.[segment];
+  return position === null || position === undefined || index > position;
+}
+
+/** Splices the assigned index and segment into a stored message line. */
+function withPosition(line: string, index: bigint, segment: number): string {
+  return line.length > 2 ? `{"index":${index},"segment":${segment},${line.slice(1)}` : `{"index":${index},"segment":${segment}}`;
+}

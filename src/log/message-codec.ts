@@ -1,0 +1,73 @@
+/**
+ * Turns Flux SerializedMessages into the columns a partition stores, checking every field a
+ * client can get wrong on the way. Runs in the caller (session or Worker), not in the partition,
+ * so parsing work spreads over many objects instead of queueing on one.
+ */
+import { BadRequest } from "../errors";
+import { stringifyJson } from "../protocol/json";
+import type { SerializedMessage } from "../protocol/messages";
+import type { EncodedBatch } from "./log-store";
+import { partitionOf } from "./partition-map";
+import { normaliseSegment, segmentOf } from "./segment";
+
+const isStringOrNull = (v: unknown) => v === null || v === undefined || typeof v === "string";
+
+/** Throws BadRequest naming the first field of message `i` that is not of Flux's shape. */
+export function checkMessage(m: unknown, i: number): asserts m is SerializedMessage {
+  const where = `messages[${i}]`;
+  if (typeof m !== "object" || m === null || Array.isArray(m)) throw new BadRequest(`${where} must be an object`);
+  const msg = m as Record<string, unknown>;
+  const data = msg.data as Record<string, unknown> | undefined;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new BadRequest(`${where}.data must be an object`);
+  if (!isStringOrNull(data.value)) throw new BadRequest(`${where}.data.value must be a base64 string`);
+  if (!isStringOrNull(data.type)) throw new BadRequest(`${where}.data.type must be a string`);
+  if (data.revision !== undefined && data.revision !== null && !Number.isInteger(data.revision)) {
+    throw new BadRequest(`${where}.data.revision must be an integer`);
+  }
+  for (const f of ["messageId", "source", "target"] as const) {
+    if (!isStringOrNull(msg[f])) throw new BadRequest(`${where}.${f} must be a string`);
+  }
+  for (const f of ["segment", "requestId", "timestamp"] as const) {
+    const v = msg[f];
+    if (v !== undefined && v !== null && !(typeof v === "number" && Number.isInteger(v))) {
+      throw new BadRequest(`${where}.${f} must be an integer`);
+    }
+  }
+  const metadata = msg.metadata;
+  if (metadata !== undefined && metadata !== null) {
+    if (typeof metadata !== "object" || Array.isArray(metadata)) throw new BadRequest(`${where}.metadata must be an object`);
+    for (const [k, v] of Object.entries(metadata)) {
+      if (typeof v !== "string") throw new BadRequest(`${where}.metadata.${k} must be a string`);
+    }
+  }
+}
+
+/** The segment a message belongs to: its own (reduced mod 128), else the hash of its messageId. */
+export function messageSegment(m: SerializedMessage, messageId: string): number {
+  return typeof m.segment === "number" ? normaliseSegment(m.segment) : segmentOf(messageId);
+}
+
+/**
+ * Validates and encodes messages, grouped by the partition that owns each message's segment.
+ * A message without a messageId gets a fresh one (it cannot then be deduplicated on retry).
+ */
+export function encodeForPartitions(messages: unknown[], partitions: number): Map<number, EncodedBatch> {
+  const batches = new Map<number, EncodedBatch>();
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    checkMessage(m, i);
+    const messageId = m.messageId ?? crypto.randomUUID();
+    const segment = messageSegment(m, messageId);
+    const p = partitionOf(segment, partitions);
+    let batch = batches.get(p);
+    if (!batch) batches.set(p, (batch = { lines: [], segments: [], messageIds: [], types: [], targets: [] }));
+    const { index: _index, segment: _segment, ...rest } = m;
+    rest.messageId = messageId;
+    batch.lines.push(stringifyJson(rest));
+    batch.segments.push(segment);
+    batch.messageIds.push(messageId);
+    batch.types.push(m.data.type ?? null);
+    batch.targets.push(m.target ?? null);
+  }
+  return batches;
+}

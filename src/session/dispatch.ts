@@ -1,0 +1,46 @@
+/**
+ * Runs decoded requests against an endpoint and applies Flux's reply rules: every request gets a
+ * result carrying its `requestId`, except Commands without guarantee STORED, which are not
+ * acknowledged. Failures become `ErrorResult`s; nothing here closes the session.
+ */
+import { HubError } from "../errors";
+import { COMMAND_TYPES, type Endpoint, type FluxRequest, type FluxResult, type SessionInfo } from "../protocol/endpoint";
+import { stringifyJson } from "../protocol/json";
+
+/** Serialises a result for the request it answers. */
+export function resultText(result: FluxResult, requestId: FluxRequest["requestId"]): string {
+  return stringifyJson({ ...result, requestId: requestId ?? -1, timestamp: Date.now() });
+}
+
+/** The ErrorResult for a failure, with a message safe to show the client. */
+export function errorResult(e: unknown): FluxResult {
+  if (e instanceof HubError) return { "@type": "error", message: e.message };
+  console.error("request failed", e);
+  return { "@type": "error", message: "internal error" };
+}
+
+/** Runs `requests` in order and returns the result texts to send. */
+export async function dispatch<E>(
+  requests: FluxRequest[],
+  endpoint: Endpoint<E>,
+  session: SessionInfo,
+  env: E,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const request of requests) {
+    const type = request["@type"];
+    const handler = Object.hasOwn(endpoint, type) ? endpoint[type] : undefined;
+    let result: FluxResult | null;
+    try {
+      if (!handler) throw new HubError("bad_request", `unknown request type "${type}" on /${session.path}`);
+      result = await handler(request, session, env);
+    } catch (e) {
+      out.push(resultText(errorResult(e), request.requestId));
+      continue;
+    }
+    if (result === null) continue;
+    if (COMMAND_TYPES.has(type) && request.guarantee !== "STORED" && !(type === "storeValueIfAbsent")) continue;
+    out.push(resultText(result, request.requestId));
+  }
+  return out;
+}

@@ -1,0 +1,16 @@
+/**
+ * Which Flux endpoint serves a WebSocket path.
+ */
+import { parseLogPath } from "../log/log-path";
+import { producerEndpoint } from "../log/producer-endpoint";
+import { consumerEndpoint } from "../tracking/consumer-endpoint";
+import type { Endpoint } from "../protocol/endpoint";
+
+const SERVICES: Record<string, Endpoint> = {};
+
+/** The endpoint for `path` (no leading slash), or null when the hub serves no such path. */
+export function endpointFor(path: string): Endpoint | null {
+  const log = parseLogPath(path);
+  if (log) return log.mode === "publish" ? producerEndpoint : consumerEndpoint;
+  return Object.hasOwn(SERVICES, path) ? SERVICES[path] : null;
+}

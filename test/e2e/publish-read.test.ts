@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FluxSocket, message, payloadOf, refusedUpgrade } from "../support/flux-socket";
+import { type Hub, startHub } from "../support/hub";
+import { segmentOf } from "../../src/log/segment";
+
+let hub: Hub;
+beforeAll(async () => {
+  hub = await startHub();
+});
+afterAll(async () => {
+  await hub?.dispose();
+});
+
+describe("publish and read over the Flux protocol", () => {
+  it("answers GET /health with Healthy", async () => {
+    const res = await fetch(`${hub.url}/health`);
+    expect(await res.text()).toBe("Healthy");
+  });
+
+  for (const compression of ["LZ4", "GZIP", "NONE"] as const) {
+    it(`appends with STORED and reads back with ReadFromIndex (${compression})`, async () => {
+      const topic = `t-${compression.toLowerCase()}`;
+      const pub = await FluxSocket.open(hub.wsUrl, "tracking/publishcustom", { topic }, compression);
+      const messages = Array.from({ length: 100 }, (_, i) => message({ i, text: "x".repeat(150) }));
+      const ack = await pub.request({ "@type": "append", messageType: "CUSTOM", messages, guarantee: "STORED" });
+      expect(ack["@type"]).toBe("void");
+      const reader = await FluxSocket.open(hub.wsUrl, "tracking/readcustom", { topic }, compression);
+      const res = await reader.request({ "@type": "readFromIndex", minIndex: 0, maxSize: 1000 });
+      expect(res["@type"]).toBe("readFromIndexResult");
+      expect(res.messages.map((m: any) => payloadOf(m).i)).toEqual(messages.map((_, i) => i));
+      const indexes = res.messages.map((m: any) => BigInt(m.index));
+      expect(indexes[0]).toBeGreaterThan(2n ** 53n);
+      expect(typeof res.messages[0].index).toBe("bigint");
+      for (let i = 1; i < indexes.length; i++) expect(indexes[i]).toBe(indexes[i - 1] + 1n);
+      // ReadFromIndex is inclusive of minIndex.
+      const from = await reader.request({ "@type": "readFromIndex", minIndex: res.messages[10].index, maxSize: 5 });
+      expect(from.messages.map((m: any) => m.index)).toEqual(res.messages.slice(10, 15).map((m: any) => m.index));
+      await pub.close();
+      await reader.close();
+    });
+  }
+
+  it("acknowledges only STORED appends, and answers each item of a requestBatch", async () => {
+    const pub = await FluxSocket.open(hub.wsUrl, "tracking/publishevent");
+    const [none, sent, stored] = await pub.send(
+      { "@type": "append", messageType: "EVENT", messages: [message(1)], guarantee: "NONE" },
+      { "@type": "append", messageType: "EVENT", messages: [message(2)], guarantee: "SENT" },
+      { "@type": "append", messageType: "EVENT", messages: [message(3)], guarantee: "STORED" },
+    );
+    await pub.result(stored);
+    expect(pub.received.map((r) => r.requestId)).toEqual([stored]);
+    expect(pub.received.some((r) => r.requestId === none || r.requestId === sent)).toBe(false);
+    const reader = await FluxSocket.open(hub.wsUrl, "tracking/readevent");
+    const [a, b] = await reader.send(
+      { "@type": "readFromIndex", minIndex: 0, maxSize: 10 },
+      { "@type": "getPosition", consumer: "nobody" },
+    );
+    expect((await reader.result(a)).messages.map(payloadOf)).toEqual([1, 2, 3]);
+    expect((await reader.result(b))["@type"]).toBeDefined();
+    await pub.close();
+    await reader.close();
+  });
+
+  it("deduplicates a retried append by messageId", async () => {
+    const pub = await FluxSocket.open(hub.wsUrl, "tracking/publishcommand");
+    const batch = [message("a"), message("b")];
+    await pub.request({ "@type": "append", messageType: "COMMAND", messages: batch, guarantee: "STORED" });
+    await pub.request({ "@type": "append", messageType: "COMMAND", messages: batch, guarantee: "STORED" });
+    const reader = await FluxSocket.open(hub.wsUrl, "tracking/readcommand");
+    const res = await reader.request({ "@type": "readFromIndex", minIndex: 0, maxSize: 10 });
+    expect(res.messages.map(payloadOf)).toEqual(["a", "b"]);
+    await pub.close();
+    await reader.close();
+  });
+
+  it("answers bad frames and bad requests with errors and keeps the session open", async () => {
+    const pub = await FluxSocket.open(hub.wsUrl, "tracking/publishevent", {}, "NONE");
+    pub.sendRaw(new Uint8Array([1, 2, 3]));
+    const unknown = await pub.request({ "@type": "bogus" });
+    expect(unknown).toMatchObject({ "@type": "error" });
+    expect(unknown.message).toContain("bogus");
+    const bad = await pub.request({ "@type": "append", messages: [{ data: { value: 5 } }], guarantee: "STORED" });
+    expect(bad.message).toContain("messages[0].data.value");
+    const notArray = await pub.request({ "@type": "append", messages: "x", guarantee: "STORED" });
+    expect(notArray.message).toContain("array");
+    expect(pub.received.some((r) => r.requestId === -1 && r["@type"] === "error")).toBe(true);
+    const ok = await pub.request({ "@type": "append", messages: [message("fine")], guarantee: "STORED" });
+    expect(ok["@type"]).toBe("void");
+    await pub.close();
+  });
+
+  it("refuses connections without clientId or with a bad projectId, as JSON", async () => {
+    const noClient = await refusedUpgrade(`${hub.wsUrl}/tracking/publishevent?clientName=x`);
+    expect(noClient.status).toBe(400);
+    expect(noClient.body.message).toContain("clientId");
+    const bad = await refusedUpgrade(`${hub.wsUrl}/tracking/publishevent?clientId=a&clientName=x&projectId=a%20b`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain("projectId");
+    const none = await refusedUpgrade(`${hub.wsUrl}/tracking/publishnothing?clientId=a&clientName=x`);
+    expect(none.status).toBe(404);
+    const compression = await refusedUpgrade(`${hub.wsUrl}/tracking/publishevent?clientId=a&clientName=x&compression=ZIP`);
+    expect(compression.body.message).toContain("compression");
+  });
+});
+
+describe("HTTP API for logs", () => {
+  it("publishes plain JSON payloads and reads them back with decoded payloads", async () => {
+    const res = await fetch(`${hub.url}/api/projects/shop/logs/event/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ messages: [{ payload: { order: 1 }, type: "OrderPlaced", routingKey: "order-1" }, { payload: { order: 2 }, type: "OrderPlaced" }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ stored: 2, duplicates: 0 });
+    const read = await (await fetch(`${hub.url}/api/projects/shop/logs/event/messages?limit=10`)).json();
+    expect(read.messages.map((m: any) => m.payload)).toEqual([{ order: 1 }, { order: 2 }]);
+    expect(read.messages[0].segment).toBe(segmentOf("order-1"));
+    expect(read.nextIndex).toMatch(/^\d+$/);
+  });
+
+  it("answers bad input with a 4xx JSON body naming the problem", async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${hub.url}/api/projects/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+    const notJson = await post("shop/logs/event/messages", "{");
+    expect(notJson.status).toBe(400);
+    expect((await notJson.json()).message).toContain("JSON");
+    const empty = await post("shop/logs/event/messages", { messages: [] });
+    expect(empty.status).toBe(400);
+    expect((await empty.json()).message).toContain("messages");
+    const badType = await post("shop/logs/nonsense/messages", { messages: [{ payload: 1 }] });
+    expect(badType.status).toBe(400);
+    expect((await badType.json()).message).toContain("nonsense");
+    const badProject = await post("bad%20project/logs/event/messages", { messages: [{ payload: 1 }] });
+    expect(badProject.status).toBe(400);
+    const noTopic = await post("shop/logs/custom/messages", { messages: [{ payload: 1 }] });
+    expect((await noTopic.json()).message).toContain("topic");
+    const huge = await fetch(`${hub.url}/api/projects/shop/logs/event/messages?limit=1000000`);
+    expect(huge.status).toBe(400);
+  });
+});

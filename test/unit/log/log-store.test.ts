@@ -1,0 +1,141 @@
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { LogPartition } from "../../../durable-objects/LogPartition";
+import { type EncodedBatch, LogStore } from "../../../src/log/log-store";
+import { encodeForPartitions } from "../../../src/log/message-codec";
+
+function batchOf(n: number, prefix = "m", extra: Partial<{ type: string; target: string }> = {}): EncodedBatch {
+  const messages = Array.from({ length: n }, (_, i) => ({
+    data: { value: btoa(`{"n":${i}}`), type: extra.type ?? "com.example.Thing", revision: 0 },
+    messageId: `${prefix}${i}`,
+    target: extra.target ?? null,
+    metadata: {},
+  }));
+  return encodeForPartitions(messages, 1).get(0)!;
+}
+
+/** Runs `fn` with a LogStore on the SQLite storage of a fresh partition object. */
+function withStore<T>(fn: (store: LogStore, storage: DurableObjectStorage) => T | Promise<T>, name = crypto.randomUUID()) {
+  const stub = env.LOG_PARTITION.get(env.LOG_PARTITION.idFromName(name));
+  return runInDurableObject(stub, (_: LogPartition, state) => fn(new LogStore(state.storage, { dedupeWindowMillis: 120_000 }), state.storage));
+}
+
+describe("LogStore", () => {
+  it("assigns consecutive indexes above now << 16 and reads them back in order", async () => {
+    await withStore((store) => {
+      const before = BigInt(Date.now()) << 16n;
+      const out = store.append(batchOf(3));
+      expect(out.stored).toBe(3);
+      const read = store.read(-1n, 10);
+      expect(read.indexes).toHaveLength(3);
+      expect(read.indexes[0]).toBeGreaterThanOrEqual(before);
+      expect(read.indexes[1]).toBe(read.indexes[0] + 1n);
+      expect(read.indexes[2]).toBe(out.lastIndex);
+      const first = JSON.parse(read.messages[0]);
+      expect(first.messageId).toBe("m0");
+      expect(first.data.type).toBe("com.example.Thing");
+    });
+  });
+
+  it("keeps indexes exact above 2^53, in SQLite and in the message JSON", async () => {
+    const stub = env.LOG_PARTITION.get(env.LOG_PARTITION.idFromName("exact"));
+    await runInDurableObject(stub, (_: LogPartition, state) => {
+      const now = 1_800_000_000_123;
+      const store = new LogStore(state.storage, { dedupeWindowMillis: 1000, now: () => now });
+      store.append(batchOf(1));
+      store.append(batchOf(1, "n"));
+      const { indexes, messages } = store.read(-1n, 2);
+      expect(indexes[0]).toBe(BigInt(now) << 16n);
+      // Exactly the next index: a double would round 2^53+ values to even neighbours.
+      expect(indexes[1]).toBe((BigInt(now) << 16n) + 1n);
+      expect(messages[1]).toContain(`"index":${(BigInt(now) << 16n) + 1n},`);
+    });
+  });
+
+  it("stays strictly increasing when the clock goes backwards", async () => {
+    const stub = env.LOG_PARTITION.get(env.LOG_PARTITION.idFromName("clock"));
+    await runInDurableObject(stub, (_: LogPartition, state) => {
+      let now = 2_000_000_000_000;
+      const store = new LogStore(state.storage, { dedupeWindowMillis: 1000, now: () => now });
+      const a = store.append(batchOf(2, "a")).lastIndex;
+      now -= 60_000;
+      const b = store.append(batchOf(2, "b")).lastIndex;
+      expect(b).toBe(a + 2n);
+    });
+  });
+
+  it("reads from an index, inclusive of nothing at or below it, and honours maxSize", async () => {
+    await withStore((store) => {
+      store.append(batchOf(10));
+      const all = store.read(-1n, 100).indexes;
+      const after = store.read(all[3], 4);
+      expect(after.indexes).toEqual(all.slice(4, 8));
+    });
+  });
+
+  it("deduplicates by messageId within the window, also after a restart", async () => {
+    const name = crypto.randomUUID();
+    await withStore((store) => {
+      store.append(batchOf(5));
+      const again = store.append(batchOf(5));
+      expect(again).toMatchObject({ stored: 0, duplicates: 5 });
+    }, name);
+    // A new LogStore over the same storage is what a restarted object builds.
+    await withStore((store) => {
+      expect(store.append(batchOf(6)).stored).toBe(1);
+      expect(store.read(-1n, 100).indexes).toHaveLength(6);
+    }, name);
+  });
+
+  it("splits large batches over several rows and reads them as one sequence", async () => {
+    await withStore((store, storage) => {
+      const big = batchOf(3000);
+      big.lines = big.lines.map((l) => l.replace("{", `{"pad":"${"x".repeat(400)}",`));
+      store.append(big);
+      const rows = storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM batches").one().n;
+      expect(rows).toBeGreaterThan(1);
+      const read = store.read(-1n, 5000);
+      expect(read.indexes).toHaveLength(3000);
+      for (let i = 1; i < 3000; i++) expect(read.indexes[i]).toBe(read.indexes[i - 1] + 1n);
+      expect(JSON.parse(read.messages[2999]).messageId).toBe("m2999");
+    });
+  });
+
+  it("filters by segment range, per-segment position, type and target", async () => {
+    await withStore((store) => {
+      const b = batchOf(50);
+      store.append(b);
+      store.append(batchOf(3, "r", { type: "com.example.Other", target: "client-2" }));
+      const inRange = store.read(-1n, 100, { range: [0, 64] });
+      expect(inRange.segments.every((s) => s < 64)).toBe(true);
+      const all = store.read(-1n, 100);
+      expect(inRange.indexes).toEqual(all.indexes.filter((_, i) => all.segments[i] < 64));
+      expect(inRange.indexes.length).toBeGreaterThan(0);
+      expect(inRange.indexes.length).toBeLessThan(all.indexes.length);
+      const typed = store.read(-1n, 100, { typeFilter: "com\\.example\\.Oth.*" });
+      expect(typed.indexes).toHaveLength(3);
+      const notMine = store.read(-1n, 100, { target: { clientId: "client-1", trackerId: "t1" }, typeFilter: "com\\.example\\.Other" });
+      expect(notMine.indexes).toHaveLength(0);
+      const mine = store.read(-1n, 100, { target: { clientId: "client-2", trackerId: "t1" }, typeFilter: "com\\.example\\.Other" });
+      expect(mine.indexes).toHaveLength(3);
+      const positions: bigint[] = Array(128).fill(inRange.indexes[0]);
+      const afterFirst = store.read(-1n, 100, { range: [0, 64], positions });
+      expect(afterFirst.indexes).toEqual(inRange.indexes.slice(1));
+    });
+  });
+
+  it("purges and hides messages past the retention time", async () => {
+    const stub = env.LOG_PARTITION.get(env.LOG_PARTITION.idFromName("retention"));
+    await runInDurableObject(stub, (_: LogPartition, state) => {
+      let now = 2_000_000_000_000;
+      const store = new LogStore(state.storage, { dedupeWindowMillis: 1000, now: () => now });
+      store.append(batchOf(2, "old"));
+      now += 10_000;
+      store.append(batchOf(2, "new"));
+      store.setRetention(5);
+      const ids = store.read(-1n, 10).messages.map((m) => JSON.parse(m).messageId);
+      expect(ids).toEqual(["new0", "new1"]);
+      expect(store.retentionSeconds).toBe(5);
+    });
+  });
+});
