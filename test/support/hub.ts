@@ -3,7 +3,7 @@
  * running in an embedded Miniflare on a loopback port, with state persisted to a folder so a
  * test can stop the runtime and start it again on the same data.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -53,18 +53,19 @@ export interface Hub {
   dataDir: string;
   /** Stops the runtime, keeping its data. */
   stop(): Promise<void>;
+  /** Kills the runtime process outright (SIGKILL), as a crash would, keeping its data. */
+  crash(): Promise<void>;
   /** Stops and deletes the data folder. */
   dispose(): Promise<void>;
 }
 
-/** The D1 migrations' statements in order; trigger bodies (BEGIN … END;) stay whole. */
-function d1Statements(): string[] {
-  const dir = join(ROOT, "migrations");
+/** A migration file's statements in order; trigger bodies (BEGIN … END;) stay whole. */
+function statementsOf(file: string): string[] {
   const statements: string[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+  {
     let current = "";
     let depth = 0;
-    for (const line of readFileSync(join(dir, file), "utf8").split("\n")) {
+    for (const line of readFileSync(file, "utf8").split("\n")) {
       if (/^\s*--/.test(line) || (!current && !line.trim())) continue;
       current += line + "\n";
       if (/\bBEGIN\s*$/i.test(line)) depth++;
@@ -78,11 +79,28 @@ function d1Statements(): string[] {
   return statements;
 }
 
+/** Applies pending D1 migrations, recorded in the same table `wrangler d1 migrations apply` keeps. */
+async function applyMigrations(db: D1Database): Promise<void> {
+  await db.prepare("CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)").run();
+  const applied = new Set((await db.prepare("SELECT name FROM d1_migrations").all<{ name: string }>()).results.map((r) => r.name));
+  const dir = join(ROOT, "migrations");
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    if (applied.has(name)) continue;
+    const statements = statementsOf(join(dir, name)).map((s) => db.prepare(s));
+    await db.batch([...statements, db.prepare("INSERT INTO d1_migrations (name) VALUES (?)").bind(name)]);
+  }
+}
+
+/** Pids of the workerd processes this process started. */
+function workerdChildren(): number[] {
+  const out = spawnSync("pgrep", ["-P", String(process.pid), "workerd"], { encoding: "utf8" }).stdout;
+  return out.split("\n").filter(Boolean).map(Number);
+}
+
 /** Starts a hub on a free loopback port. */
 export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const scriptPath = buildBundle();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "flux-hub-"));
-  const freshDb = !existsSync(join(dataDir, "v3"));
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
@@ -100,11 +118,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     } as never),
   );
   const url = (await mf.ready).toString().replace(/\/$/, "");
-  if (freshDb) {
-    const db = await mf.getD1Database("DB");
-    const statements = d1Statements();
-    if (statements.length) await db.batch(statements.map((s) => db.prepare(s)));
-  }
+  await applyMigrations(await mf.getD1Database("DB"));
   let stopped = false;
   const stop = async () => {
     if (!stopped) await mf.dispose();
@@ -115,6 +129,11 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     wsUrl: url.replace(/^http/, "ws"),
     dataDir,
     stop,
+    async crash() {
+      // Every runtime this process started: tests run one hub at a time.
+      for (const pid of workerdChildren()) process.kill(pid, "SIGKILL");
+      await stop().catch(() => {});
+    },
     async dispose() {
       await stop();
       rmSync(dataDir, { recursive: true, force: true });
