@@ -5,7 +5,10 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { HubError } from "../errors";
+import { eventSourcingRoutes } from "./eventsourcing";
+import { keyValueRoutes } from "./keyvalue";
 import { logRoutes } from "./logs";
+import { schedulingRoutes } from "./scheduling";
 
 /** The Hono environment of every route. */
 export type HubEnv = { Bindings: Cloudflare.Env };
@@ -15,6 +18,9 @@ export function createApp(): Hono<HubEnv> {
   const app = new Hono<HubEnv>();
   app.get("/health", (c) => c.text("Healthy"));
   app.route("/api/projects/:projectId/logs", logRoutes);
+  app.route("/api/projects/:projectId/aggregates", eventSourcingRoutes);
+  app.route("/api/projects/:projectId/kv", keyValueRoutes);
+  app.route("/api/projects/:projectId/schedules", schedulingRoutes);
   app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((err, c) => {
     if (err instanceof HubError) return c.json(err.toJSON(), err.status as 400);

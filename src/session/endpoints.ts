@@ -4,9 +4,16 @@
 import { parseLogPath } from "../log/log-path";
 import { producerEndpoint } from "../log/producer-endpoint";
 import { consumerEndpoint } from "../tracking/consumer-endpoint";
+import { eventSourcingEndpoint } from "../eventsourcing/endpoint";
+import { keyValueEndpoint } from "../keyvalue/endpoint";
 import type { Endpoint } from "../protocol/endpoint";
+import { schedulingEndpoint } from "../scheduling/endpoint";
 
-const SERVICES: Record<string, Endpoint> = {};
+const SERVICES: Record<string, Endpoint> = {
+  eventSourcing: eventSourcingEndpoint,
+  keyValue: keyValueEndpoint,
+  scheduling: schedulingEndpoint,
+};
 
 /** The endpoint for `path` (no leading slash), or null when the hub serves no such path. */
 export function endpointFor(path: string): Endpoint | null {

@@ -1,0 +1,65 @@
+/**
+ * The Flux `/eventSourcing` endpoint: AppendEvents, GetEvents, DeleteEvents and the entity
+ * relationship requests, answered with Flux result bodies.
+ */
+import { z } from "zod";
+import { BadRequest } from "../errors";
+import { VOID, type Endpoint } from "../protocol/endpoint";
+import { rawMessages } from "../protocol/frames";
+import { appendEvents, deleteEvents, getEvents } from "./aggregate-client";
+import { getRelationships, repairRelationships, updateRelationships } from "./relationship-client";
+import { MAX_EVENTS_PER_READ, check, idSchema, parseEventBatch, parseRelationships, sequenceNumberSchema } from "./validation";
+
+const getEventsSchema = z.object({
+  aggregateId: idSchema,
+  lastSequenceNumber: sequenceNumberSchema.nullish(),
+  batchSize: z.number().int().nullish(),
+});
+
+const repairSchema = z.object({ aggregateId: idSchema, aggregateType: z.string(), entityIds: z.array(idSchema).nullish() });
+
+/** Flux's GetEvents batch size: non-positive means "as many as allowed", capped at 8192. */
+function readLimit(batchSize: number | null | undefined): number {
+  return !batchSize || batchSize <= 0 ? MAX_EVENTS_PER_READ : Math.min(batchSize, MAX_EVENTS_PER_READ);
+}
+
+/** Handlers of the `/eventSourcing` endpoint by request `@type`. */
+export const eventSourcingEndpoint: Endpoint = {
+  appendEvents: async (request, session, env) => {
+    if (!Array.isArray(request.eventBatches)) throw new BadRequest("eventBatches must be a list");
+    await appendEvents(env, session.projectId, request.eventBatches.map((b, i) => parseEventBatch(b, `eventBatches.${i}`)));
+    return VOID;
+  },
+  getEvents: async (request, session, env) => {
+    const r = check(getEventsSchema, request, "getEvents");
+    const page = await getEvents(env, session.projectId, r.aggregateId, r.lastSequenceNumber ?? -1, readLimit(r.batchSize));
+    return {
+      "@type": "getEventsResult",
+      eventBatch: { aggregateId: r.aggregateId, events: rawMessages(page.events), storeOnly: false },
+      lastSequenceNumber: page.lastSequenceNumber,
+    };
+  },
+  deleteEvents: async (request, session, env) => {
+    await deleteEvents(env, session.projectId, check(idSchema, request.aggregateId, "aggregateId"));
+    return VOID;
+  },
+  updateRelationships: async (request, session, env) => {
+    const associations = parseRelationships(request.associations, "associations");
+    const dissociations = parseRelationships(request.dissociations, "dissociations");
+    await updateRelationships(env, session.projectId, associations, dissociations);
+    return VOID;
+  },
+  repairRelationships: async (request, session, env) => {
+    const r = check(repairSchema, request, "repairRelationships");
+    await repairRelationships(env, session.projectId, r.aggregateId, r.aggregateType, r.entityIds ?? []);
+    return VOID;
+  },
+  getAggregateIds: async (request, session, env) => {
+    const relationships = await getRelationships(env, session.projectId, check(idSchema, request.entityId, "entityId"));
+    return { "@type": "getAggregateIdsResult", aggregateIds: Object.fromEntries(relationships.map((r) => [r.aggregateId, r.aggregateType])) };
+  },
+  getRelationships: async (request, session, env) => ({
+    "@type": "getRelationshipsResult",
+    relationships: await getRelationships(env, session.projectId, check(idSchema, request.entityId, "entityId")),
+  }),
+};

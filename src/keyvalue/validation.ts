@@ -1,0 +1,62 @@
+/**
+ * Validation of key-value input: keys, and Flux `Data` values (base64 `value`, `type`, `revision`,
+ * `format`) with the size limit every stored value obeys. Unknown Data fields are kept, so values
+ * round-trip exactly.
+ */
+import { z } from "zod";
+import { BadRequest, PayloadTooLarge } from "../errors";
+import type { Data } from "../protocol/messages";
+
+/** Largest `Data.value` accepted: 1 MiB of base64 text (768 KiB of bytes). */
+export const MAX_VALUE_CHARS = 1024 * 1024;
+
+/** Longest key accepted, in characters. */
+export const MAX_KEY_CHARS = 4096;
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+// A Flux `Data<byte[]>`; its size is checked separately by parseData.
+const dataSchema = z.looseObject({
+  value: z.string().regex(BASE64, "value must be base64").nullable(),
+  type: z.string().nullish(),
+  revision: z.number().int().optional(),
+  format: z.string().nullish(),
+});
+
+/** A key and its value, as in Flux `KeyValuePair`. */
+export interface KeyValuePair {
+  key: string;
+  value: Data;
+}
+
+/** Describes the first problem zod found, e.g. `value.revision: expected int`. */
+export function describeIssue(error: z.ZodError, prefix: string): string {
+  const issue = error.issues[0];
+  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+  return `${path || "input"}: ${issue.message}`;
+}
+
+/** Checks a Data value: over {@link MAX_VALUE_CHARS} → PayloadTooLarge, malformed → BadRequest. */
+export function parseData(input: unknown, what = "value"): Data {
+  const raw = (input as { value?: unknown } | null)?.value;
+  if (typeof raw === "string" && raw.length > MAX_VALUE_CHARS) {
+    throw new PayloadTooLarge(`${what} is ${raw.length} base64 characters, more than the ${MAX_VALUE_CHARS} allowed`);
+  }
+  const parsed = dataSchema.safeParse(input);
+  if (!parsed.success) throw new BadRequest(`malformed Data: ${describeIssue(parsed.error, what)}`);
+  return parsed.data as Data;
+}
+
+/** Checks a key: a non-empty string of at most {@link MAX_KEY_CHARS} characters. */
+export function parseKey(input: unknown): string {
+  if (typeof input !== "string" || input.length === 0) throw new BadRequest("key must be a non-empty string");
+  if (input.length > MAX_KEY_CHARS) throw new BadRequest(`key is longer than ${MAX_KEY_CHARS} characters`);
+  return input;
+}
+
+/** Checks a Flux `KeyValuePair`. */
+export function parsePair(input: unknown): KeyValuePair {
+  if (typeof input !== "object" || input === null) throw new BadRequest("key-value pair must be an object");
+  const { key, value } = input as { key?: unknown; value?: unknown };
+  return { key: parseKey(key), value: parseData(value, `value of ${String(key)}`) };
+}

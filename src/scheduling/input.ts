@@ -1,0 +1,124 @@
+/**
+ * Turns schedule requests (Flux `Schedule` items and HTTP bodies) into validated ScheduleEntries.
+ * Messages are checked here exactly as the SCHEDULE log checks them, so a message accepted now can
+ * never fail its delivery later.
+ */
+import { z } from "zod";
+import { BadRequest, PayloadTooLarge } from "../errors";
+import { checkMessage } from "../log/message-codec";
+import { stringifyJson } from "../protocol/json";
+import { checkRecurrence, type Recurrence } from "./recurrence";
+import { SCHEDULE_ID_METADATA, type ScheduleEntry } from "./schedule";
+
+/** Most schedules in one Flux `Schedule` request. */
+const MAX_SCHEDULES_PER_REQUEST = 10_000;
+
+/** Longest scheduleId. */
+const MAX_SCHEDULE_ID_LENGTH = 1_024;
+
+/** Largest scheduled message, as JSON characters (a SQLite row holds at most 2 MB). */
+const MAX_MESSAGE_CHARS = 1024 * 1024;
+
+/** Largest deadline magnitude: the range of a JavaScript Date. */
+const MAX_DEADLINE = 8.64e15;
+
+const mustBe = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${what}`);
+
+const scheduleIdSchema = z
+  .string({ error: mustBe("a string") })
+  .min(1, "must not be empty")
+  .max(MAX_SCHEDULE_ID_LENGTH, `must be at most ${MAX_SCHEDULE_ID_LENGTH} characters`);
+
+const deadlineSchema = z
+  .union([z.number(), z.bigint()], { error: mustBe("a number (epoch milliseconds)") })
+  .transform(Number)
+  .refine((ms) => Number.isInteger(ms) && Math.abs(ms) <= MAX_DEADLINE, "must be an integer number of epoch milliseconds");
+
+const recurrenceSchema = z
+  .strictObject({
+    delayMs: z.number({ error: mustBe("a number") }).optional(),
+    cron: z.string({ error: mustBe("a string") }).optional(),
+    timeZone: z.string({ error: mustBe("a string") }).optional(),
+  }, { error: mustBe("an object {delayMs} or {cron, timeZone}") })
+  .transform((r, ctx): Recurrence => {
+    if (r.cron !== undefined && r.delayMs === undefined) return { cron: r.cron, timeZone: r.timeZone ?? "UTC" };
+    if (r.delayMs !== undefined && r.cron === undefined && r.timeZone === undefined) return { delayMs: r.delayMs };
+    ctx.addIssue({ code: "custom", message: "must be either {delayMs} or {cron, timeZone}" });
+    return z.NEVER;
+  });
+
+const common = {
+  scheduleId: scheduleIdSchema,
+  message: z.unknown().optional(), // checked by checkMessage, which names it
+  ifAbsent: z.boolean({ error: mustBe("a boolean") }).nullish(),
+  recurrence: recurrenceSchema.nullish(),
+};
+
+/** Flux `SerializedSchedule` (deadline in `timestamp`) plus the optional recurrence. */
+const fluxScheduleSchema = z.object({ ...common, timestamp: deadlineSchema }, { error: mustBe("an object") });
+
+/** The HTTP API's schedule body (deadline in `deadline`). */
+const httpScheduleSchema = z.object({ ...common, deadline: deadlineSchema }, { error: mustBe("an object") });
+
+const fluxSchedulesSchema = z
+  .array(fluxScheduleSchema, { error: mustBe("an array") })
+  .max(MAX_SCHEDULES_PER_REQUEST, `must hold at most ${MAX_SCHEDULES_PER_REQUEST} schedules`);
+
+function pathOf(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const key of path) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
+  return out;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = pathOf(prefix, issue.path);
+  throw new BadRequest(where ? `${where}: ${issue.message}` : issue.message);
+}
+
+/** Checks the message and recurrence of parsed fields and builds the entry. */
+function toEntry(fields: z.infer<typeof httpScheduleSchema>, where: string, now: number): ScheduleEntry {
+  const messagePath = where ? `${where}.message` : "message";
+  try {
+    checkMessage(fields.message, 0);
+  } catch (e) {
+    if (e instanceof BadRequest) throw new BadRequest(e.message.replace("messages[0]", messagePath));
+    throw e;
+  }
+  if (fields.recurrence) checkRecurrence(fields.recurrence, now);
+  const original = fields.message;
+  const message = {
+    ...original,
+    metadata: { ...original.metadata, [SCHEDULE_ID_METADATA]: fields.scheduleId },
+    timestamp: original.timestamp ?? now,
+  };
+  if (stringifyJson(message).length > MAX_MESSAGE_CHARS) {
+    throw new PayloadTooLarge(`${messagePath} exceeds ${MAX_MESSAGE_CHARS} characters`);
+  }
+  return {
+    scheduleId: fields.scheduleId,
+    deadline: fields.deadline,
+    message,
+    ifAbsent: fields.ifAbsent ?? false,
+    recurrence: fields.recurrence ?? null,
+  };
+}
+
+/** The entries of a Flux `Schedule` request's `messages`; throws BadRequest naming the bad field. */
+export function parseFluxSchedules(messages: unknown, now: number): ScheduleEntry[] {
+  return parse(fluxSchedulesSchema, messages, "messages").map(({ timestamp, ...fields }, i) =>
+    toEntry({ ...fields, deadline: timestamp }, `messages[${i}]`, now),
+  );
+}
+
+/** The entry of an HTTP create body; throws BadRequest naming the bad field. */
+export function parseHttpSchedule(body: unknown, now: number): ScheduleEntry {
+  return toEntry(parse(httpScheduleSchema, body, ""), "", now);
+}
+
+/** A scheduleId from a request field or URL; throws BadRequest when missing or malformed. */
+export function parseScheduleId(value: unknown, where = "scheduleId"): string {
+  return parse(scheduleIdSchema, value, where);
+}
