@@ -1,14 +1,115 @@
 /**
- * Consumer: one consumer of one log: its tracker cluster, positions and parked reads.
+ * Consumer: one consumer of one log. Hosts ConsumerTracking (tracker cluster, positions, parked
+ * reads) and connects it to the log partitions, the client sessions and the object's alarm.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { ReadFilter } from "../src/log/log-store";
+import { partitionStub } from "../src/log/log-client";
+import { partitionCount } from "../src/log/partition-map";
+import type { SegmentRange } from "../src/log/segment";
+import type { FluxResult } from "../src/protocol/endpoint";
+import { stringifyJson } from "../src/protocol/json";
+import { resultText } from "../src/session/dispatch";
+import { ConsumerTracking, type Requester } from "../src/tracking/consumer-tracking";
+import { type ConsumerTarget, consumerObjectName } from "../src/tracking/consumer-name";
+import type { Position } from "../src/tracking/position";
+import type { ReadSettings } from "../src/tracking/tracker";
 
 export class Consumer extends DurableObject<Cloudflare.Env> {
-  /** Called by partitions when messages arrive past a registered index. */
-  async wake(): Promise<void> {}
+  private tracking: ConsumerTracking | null = null;
+  private alarmAt: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      const target = ctx.storage.kv.get<ConsumerTarget>("target");
+      if (target) this.tracking = this.create(target);
+      this.alarmAt = await ctx.storage.getAlarm();
+    });
+  }
+
+  /** Read: the encoded ReadResult now, or null when parked (delivered later through the session). */
+  async read(target: ConsumerTarget, read: ReadSettings, requestId: unknown, from: Requester): Promise<string | null> {
+    return encoded(await this.open(target).read(read, requestId, from));
+  }
+
+  /** ClaimSegment: a ClaimSegmentResult now, or null when parked. */
+  async claimSegment(target: ConsumerTarget, read: ReadSettings, requestId: unknown, from: Requester): Promise<string | null> {
+    return encoded(await this.open(target).claimSegment(read, requestId, from));
+  }
+
+  async storePosition(target: ConsumerTarget, range: SegmentRange, lastIndex: bigint, from: Requester): Promise<void> {
+    return this.open(target).storePosition(range, lastIndex, from);
+  }
+
+  async resetPosition(target: ConsumerTarget, lastIndex: bigint): Promise<void> {
+    return this.open(target).resetPosition(lastIndex);
+  }
+
+  /** The consumer's position as Flux's wire JSON. */
+  async getPosition(target: ConsumerTarget): Promise<unknown> {
+    return (await this.open(target).getPosition()).toJSON();
+  }
+
+  async disconnectTracker(target: ConsumerTarget, trackerId: string, sendFinalEmptyBatch: boolean): Promise<void> {
+    return this.open(target).disconnectTracker(trackerId, sendFinalEmptyBatch);
+  }
+
+  /** Trackers and position, for lag reports. */
+  async describe(target: ConsumerTarget): Promise<{ position: Position; trackers: { trackerId: string; clientId: string; segment: SegmentRange | null; active: boolean }[] }> {
+    return this.open(target).describe();
+  }
 
   /** Frees the segments of every tracker of a closed session. */
   async disconnectSession(sessionId: string): Promise<void> {
-    void sessionId;
+    await this.tracking?.disconnectSession(sessionId);
   }
+
+  /** Called by partitions when messages arrive past a registered index. */
+  async wake(): Promise<void> {
+    await this.tracking?.wake();
+  }
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    await this.tracking?.onAlarm();
+  }
+
+  private open(target: ConsumerTarget): ConsumerTracking {
+    if (!this.tracking) {
+      this.ctx.storage.kv.put("target", target);
+      this.tracking = this.create(target);
+    }
+    return this.tracking;
+  }
+
+  private create(target: ConsumerTarget): ConsumerTracking {
+    const env = this.env;
+    const name = consumerObjectName(target);
+    return new ConsumerTracking(
+      {
+        sql: this.ctx.storage.sql,
+        now: () => Date.now(),
+        partitions: partitionCount(env),
+        read: (p: number, after: bigint, maxSize: number, filter: ReadFilter) => partitionStub(env, target.log, p).read(after, maxSize, filter),
+        watch: (p: number, after: bigint) => partitionStub(env, target.log, p).watch(name, after),
+        deliver: (sessionId: string, requestId: unknown, result: FluxResult) =>
+          env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(sessionId)).deliver(resultText(result, requestId as number)),
+        setAlarm: (at: number | null) => this.setAlarm(at),
+      },
+      target.messageType,
+    );
+  }
+
+  private setAlarm(at: number | null): void {
+    if (at === this.alarmAt) return;
+    this.alarmAt = at;
+    if (at === null) void this.ctx.storage.deleteAlarm();
+    else void this.ctx.storage.setAlarm(at);
+  }
+}
+
+/** Results travel as JSON text: stored messages are embedded raw, which structured clone cannot carry. */
+function encoded(result: FluxResult | null): string | null {
+  return result === null ? null : stringifyJson(result);
 }

@@ -77,11 +77,11 @@ export class NotFound extends HubError {
 }
 
 /**
- * Durable Object RPC loses error classes across the boundary; errors keep their message. A HubError
- * thrown inside an object travels as `[code] message` and is restored here.
+ * Durable Object RPC turns thrown errors into plain Errors but keeps their own properties, so a
+ * HubError thrown inside an object arrives with its `code` and is made a HubError again here.
  */
 export function restoreError(e: unknown): unknown {
   if (e instanceof HubError || !(e instanceof Error)) return e;
-  const m = /^\[(bad_request|unauthorized|forbidden|not_found|conflict|payload_too_large|rate_limited)\] (.*)$/s.exec(e.message);
-  return m ? new HubError(m[1] as ErrorCode, m[2]) : e;
+  const { code, details } = e as Error & { code?: unknown; details?: Record<string, unknown> };
+  return typeof code === "string" && Object.hasOwn(STATUS, code) ? new HubError(code as ErrorCode, e.message, details) : e;
 }

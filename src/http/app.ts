@@ -4,11 +4,12 @@
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { HubError } from "../errors";
+import { HubError, restoreError } from "../errors";
 import { eventSourcingRoutes } from "./eventsourcing";
 import { keyValueRoutes } from "./keyvalue";
 import { logRoutes } from "./logs";
 import { schedulingRoutes } from "./scheduling";
+import { searchRoutes } from "./search";
 
 /** The Hono environment of every route. */
 export type HubEnv = { Bindings: Cloudflare.Env };
@@ -21,11 +22,13 @@ export function createApp(): Hono<HubEnv> {
   app.route("/api/projects/:projectId/aggregates", eventSourcingRoutes);
   app.route("/api/projects/:projectId/kv", keyValueRoutes);
   app.route("/api/projects/:projectId/schedules", schedulingRoutes);
+  app.route("/api/projects/:projectId/search", searchRoutes);
   app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
-  app.onError((err, c) => {
+  app.onError((error, c) => {
+    const err = restoreError(error);
     if (err instanceof HubError) return c.json(err.toJSON(), err.status as 400);
     if (err instanceof HTTPException) return c.json({ error: "bad_request", message: err.message }, err.status);
-    console.error("request failed", err);
+    console.error("request failed", error);
     return c.json({ error: "internal", message: "internal error" }, 500);
   });
   return app;

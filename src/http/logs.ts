@@ -5,7 +5,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { BadRequest } from "../errors";
-import { toIndex } from "../log/index-clock";
 import { appendToLog, readFromIndex, setRetention } from "../log/log-client";
 import { logAddress } from "../log/log-path";
 import { MAX_APPEND_MESSAGES } from "../log/producer-endpoint";
@@ -87,7 +86,7 @@ export const logRoutes = new Hono<HubEnv>()
   .get("/:type/messages", async (c) => {
     const log = logAddress(projectParam(c), typeParam(c.req.param("type")), c.req.query("topic"));
     const q = parseWith(readQuery, c.req.query(), "query");
-    const { indexes, messages } = await readFromIndex(c.env, log, toIndex(q.from ?? "0")!, q.limit);
+    const { indexes, messages } = await readFromIndex(c.env, log, BigInt(q.from ?? "0"), q.limit);
     const next = indexes.length ? indexes[indexes.length - 1] + 1n : null;
     const body = stringifyJson({ messages: messages.map(withPayload), nextIndex: next === null ? null : next.toString() });
     return c.body(body, 200, { "content-type": "application/json" });

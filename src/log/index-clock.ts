@@ -26,12 +26,3 @@ export function minIndexFromMillis(millis: number): bigint {
 export function maxIndexFromMillis(millis: number): bigint {
   return (BigInt(Math.floor(millis)) << SHIFT) + 65535n;
 }
-
-/** Reads an index from wire JSON (number, bigint or numeric string); null stays null. */
-export function toIndex(value: unknown): bigint | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "bigint") return value;
-  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
-  if (typeof value === "string" && /^-?\d{1,19}$/.test(value)) return BigInt(value);
-  throw new TypeError(`not an index: ${String(value)}`);
-}

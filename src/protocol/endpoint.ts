@@ -31,13 +31,17 @@ export interface FluxResult {
 }
 
 /**
- * Handles one request. Returns the result to send, or `null` when the request is answered later
- * (a parked Read, delivered through the session) and nothing must be sent now.
+ * Handles one request. Returns the result to send (an object, or its JSON text when another
+ * object already encoded it), or `null` when the request is answered later (a parked Read,
+ * delivered through the session) and nothing must be sent now.
  */
-export type RequestHandler<E = Cloudflare.Env> = (request: FluxRequest, session: SessionInfo, env: E) => Promise<FluxResult | null>;
+export type RequestHandler<E = Cloudflare.Env, R = FluxResult> = (request: FluxRequest, session: SessionInfo, env: E) => Promise<R | null>;
 
 /** A Flux endpoint: the requests it understands. */
-export type Endpoint<E = Cloudflare.Env> = Readonly<Record<string, RequestHandler<E>>>;
+export type Endpoint<E = Cloudflare.Env, R = FluxResult> = Readonly<Record<string, RequestHandler<E, R>>>;
+
+/** An endpoint some of whose results arrive already encoded as JSON text. */
+export type EncodingEndpoint<E = Cloudflare.Env> = Endpoint<E, FluxResult | string>;
 
 /** Flux request types that extend `Command`: they get a reply only with guarantee STORED. */
 export const COMMAND_TYPES: ReadonlySet<string> = new Set([

@@ -3,17 +3,19 @@
  * result carrying its `requestId`, except Commands without guarantee STORED, which are not
  * acknowledged. Failures become `ErrorResult`s; nothing here closes the session.
  */
-import { HubError } from "../errors";
-import { COMMAND_TYPES, type Endpoint, type FluxRequest, type FluxResult, type SessionInfo } from "../protocol/endpoint";
+import { HubError, restoreError } from "../errors";
+import { COMMAND_TYPES, type EncodingEndpoint, type FluxRequest, type FluxResult, type SessionInfo } from "../protocol/endpoint";
 import { stringifyJson } from "../protocol/json";
 
-/** Serialises a result for the request it answers. */
-export function resultText(result: FluxResult, requestId: FluxRequest["requestId"]): string {
+/** Serialises a result (or an already encoded result body) for the request it answers. */
+export function resultText(result: FluxResult | string, requestId: FluxRequest["requestId"]): string {
+  if (typeof result === "string") return `${result.slice(0, -1)},"requestId":${requestId ?? -1},"timestamp":${Date.now()}}`;
   return stringifyJson({ ...result, requestId: requestId ?? -1, timestamp: Date.now() });
 }
 
 /** The ErrorResult for a failure, with a message safe to show the client. */
-export function errorResult(e: unknown): FluxResult {
+export function errorResult(error: unknown): FluxResult {
+  const e = restoreError(error);
   if (e instanceof HubError) return { "@type": "error", message: e.message };
   console.error("request failed", e);
   return { "@type": "error", message: "internal error" };
@@ -22,7 +24,7 @@ export function errorResult(e: unknown): FluxResult {
 /** Runs `requests` in order and returns the result texts to send. */
 export async function dispatch<E>(
   requests: FluxRequest[],
-  endpoint: Endpoint<E>,
+  endpoint: EncodingEndpoint<E>,
   session: SessionInfo,
   env: E,
 ): Promise<string[]> {
@@ -30,7 +32,7 @@ export async function dispatch<E>(
   for (const request of requests) {
     const type = request["@type"];
     const handler = Object.hasOwn(endpoint, type) ? endpoint[type] : undefined;
-    let result: FluxResult | null;
+    let result: FluxResult | string | null;
     try {
       if (!handler) throw new HubError("bad_request", `unknown request type "${type}" on /${session.path}`);
       result = await handler(request, session, env);

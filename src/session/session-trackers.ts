@@ -27,7 +27,7 @@ export class SessionTrackers {
       if (!TRACKER_REQUESTS.has(r["@type"]) || typeof r.consumer !== "string") continue;
       let name: string;
       try {
-        name = consumerObjectName(logAddress(info.projectId, path.messageType, info.topic), r.consumer);
+        name = consumerObjectName({ log: logAddress(info.projectId, path.messageType, info.topic), messageType: path.messageType, consumer: r.consumer });
       } catch {
         continue; // the request itself will be answered with the error
       }
