@@ -1,0 +1,92 @@
+/**
+ * JSON HTTP API for search, mounted under `/api/projects/:projectId/search`. Documents go in as
+ * plain JSON (flattened into entries as Flux's JacksonInverter would) and come back as JSON;
+ * searches take Flux-shaped constraints. Errors are HubErrors for the app's onError.
+ */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { BadRequest, NotFound } from "../errors";
+import { parseJson, stringifyJson } from "../protocol/json";
+import { entriesOf } from "../search/document-rows";
+import { logDocuments } from "../search/endpoint";
+import { JsonNumber, parseJsonKeepingNumbers, revertJson, serializeJsonDocument } from "../search/json-document";
+import { parseSearchDocuments, parseWith } from "../search/search-request";
+import { SearchStore } from "../search/search-store";
+import type { SerializedDocument } from "../search/types";
+
+type Env = { Bindings: Cloudflare.Env };
+
+const MAX_DOCUMENTS = 1000;
+
+// Numbers arrive as JsonNumber (to keep their literal text inside values); metadata wants plain ones.
+const millis = z.preprocess((v) => (v instanceof JsonNumber ? Number(v.text) : v), z.number().int()).nullish();
+const named = z.array(z.object({ name: z.string(), value: z.string() }));
+
+const indexBody = z.object({
+  documents: z.array(z.object({
+    id: z.string().min(1),
+    value: z.unknown(),
+    timestamp: millis,
+    end: millis,
+    summary: z.string().nullish(),
+    facets: named.optional(),
+    indexes: named.optional(),
+    type: z.string().nullish(),
+  })).min(1).max(MAX_DOCUMENTS),
+  ifNotExists: z.boolean().optional(),
+});
+
+function project(c: Context<Env>): SearchStore {
+  const projectId = c.req.param("projectId");
+  if (!projectId) throw new BadRequest("projectId is required");
+  return new SearchStore(c.env.DB, projectId);
+}
+
+async function body(c: Context<Env>, parse: (text: string) => unknown): Promise<unknown> {
+  try {
+    return parse(await c.req.text());
+  } catch {
+    throw new BadRequest("Request body must be JSON");
+  }
+}
+
+/** A stored document as plain JSON: its metadata plus the value rebuilt from its entries. */
+function view(d: SerializedDocument): Record<string, unknown> {
+  const { document: _data, ...meta } = d;
+  return { ...meta, value: revertJson(entriesOf(d)) };
+}
+
+// Document values may hold integers beyond 2^53 (as bigint), which c.json cannot write.
+function json(c: Context<Env>, value: unknown): Response {
+  return c.body(stringifyJson(value), 200, { "content-type": "application/json" });
+}
+
+/** Search routes; read the project from the `projectId` path parameter. */
+export const searchRoutes = new Hono<Env>()
+  .post("/collections/:collection/documents", async (c) => {
+    const collection = c.req.param("collection");
+    const input = parseWith(indexBody, await body(c, parseJsonKeepingNumbers), "documents");
+    const stored = await project(c).indexDocuments(
+      input.documents.map((d) => serializeJsonDocument({ ...d, collection })), input.ifNotExists ?? false);
+    await logDocuments(c.env, c.req.param("projectId")!, stored);
+    return json(c, { stored: stored.map((d) => d.id) });
+  })
+  .get("/collections/:collection/documents/:id", async (c) => {
+    const document = await project(c).getDocument(c.req.param("collection"), c.req.param("id"));
+    if (!document) throw new NotFound(`No document ${c.req.param("id")} in ${c.req.param("collection")}`);
+    return json(c, view(document));
+  })
+  .delete("/collections/:collection/documents/:id", async (c) => {
+    await project(c).deleteDocumentById(c.req.param("collection"), c.req.param("id"));
+    return c.body(null, 204);
+  })
+  .delete("/collections/:collection", async (c) => {
+    await project(c).deleteCollection(c.req.param("collection"));
+    return c.body(null, 204);
+  })
+  .post("/search", async (c) => {
+    const matches = await project(c).searchDocuments(parseSearchDocuments(await body(c, parseJson)));
+    const views = matches.map(view);
+    // Pass `lastHit` back to get the next page.
+    return json(c, { matches: views, lastHit: views.length > 0 ? views[views.length - 1] : null });
+  });
