@@ -3,6 +3,8 @@ declare namespace Cloudflare {
   interface Env {
     PARTITIONS: string;
     DEDUPE_WINDOW_SECONDS?: string;
+    /** Guards /admin (a wrangler secret in production). */
+    ADMIN_SECRET?: string;
     LOG_PARTITION: DurableObjectNamespace<import("../durable-objects/LogPartition").LogPartition>;
     CLIENT_SESSION: DurableObjectNamespace<import("../durable-objects/ClientSession").ClientSession>;
     CONSUMER: DurableObjectNamespace<import("../durable-objects/Consumer").Consumer>;

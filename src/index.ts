@@ -2,7 +2,9 @@
  * The Worker entry: Flux WebSocket connections go to a ClientSession object of their own; all
  * other requests go to the Hono HTTP application.
  */
-import { HubError } from "./errors";
+import { authorize } from "./auth/authorize";
+import { withoutKeyPath } from "./auth/presented-key";
+import { HubError, restoreError } from "./errors";
 import { createApp } from "./http/app";
 import { parseSessionRequest } from "./session/session-info";
 
@@ -17,17 +19,20 @@ const app = createApp();
 
 /** Routes a WebSocket upgrade to a fresh ClientSession object named by its session id. */
 async function connect(request: Request, env: Cloudflare.Env): Promise<Response> {
+  const url = withoutKeyPath(new URL(request.url));
   let attachment;
   try {
-    attachment = parseSessionRequest(new URL(request.url));
-  } catch (e) {
+    attachment = parseSessionRequest(url);
+    await authorize(env, request, attachment.info.projectId);
+  } catch (error) {
+    const e = restoreError(error);
     if (e instanceof HubError) return Response.json(e.toJSON(), { status: e.status });
     throw e;
   }
   const session = env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(attachment.info.sessionId));
   const headers = new Headers(request.headers);
   headers.set("x-flux-session", JSON.stringify(attachment));
-  return session.fetch(new Request(request.url, { headers }));
+  return session.fetch(new Request(url, { headers }));
 }
 
 export default {

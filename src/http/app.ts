@@ -4,7 +4,9 @@
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { requireProjectKey } from "../auth/middleware";
 import { HubError, restoreError } from "../errors";
+import { adminRoutes } from "./admin";
 import { eventSourcingRoutes } from "./eventsourcing";
 import { keyValueRoutes } from "./keyvalue";
 import { logRoutes } from "./logs";
@@ -18,6 +20,9 @@ export type HubEnv = { Bindings: Cloudflare.Env };
 export function createApp(): Hono<HubEnv> {
   const app = new Hono<HubEnv>();
   app.get("/health", (c) => c.text("Healthy"));
+  // Registered before the routes so that it runs first for every project route.
+  app.use("/api/projects/:projectId/*", requireProjectKey);
+  app.route("/admin", adminRoutes);
   app.route("/api/projects/:projectId/logs", logRoutes);
   app.route("/api/projects/:projectId/aggregates", eventSourcingRoutes);
   app.route("/api/projects/:projectId/kv", keyValueRoutes);

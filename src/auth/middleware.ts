@@ -1,0 +1,13 @@
+/**
+ * Hono middleware for `/api/projects/:projectId/*`: every project route runs behind `authorize`.
+ */
+import { createMiddleware } from "hono/factory";
+import type { HubEnv } from "../http/app";
+import { projectParam } from "../http/validation";
+import { authorize } from "./authorize";
+
+/** Refuses the request unless it may reach its `:projectId` (see `authorize`). */
+export const requireProjectKey = createMiddleware<HubEnv>(async (c, next) => {
+  await authorize(c.env, c.req.raw, projectParam(c));
+  await next();
+});
