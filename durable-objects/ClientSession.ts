@@ -4,6 +4,7 @@
  * other objects produce later (parked Reads). Handlers only delegate.
  */
 import { DurableObject } from "cloudflare:workers";
+import { publishConnect, publishDisconnect } from "../src/metrics/session-events";
 import { decodeFrame, encodeFrame } from "../src/protocol/frames";
 import { dispatch, errorResult, resultText } from "../src/session/dispatch";
 import { endpointFor } from "../src/session/endpoints";
@@ -28,6 +29,7 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
     const [client, server] = Object.values(new WebSocketPair());
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment(attachment);
+    this.ctx.waitUntil(publishConnect(this.env, attachment.info).catch((e) => console.warn("ConnectEvent not published", e)));
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -38,7 +40,7 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    await this.closeSession(ws);
+    await this.closeSession(ws, code, reason);
     // Completes the closing handshake the client started.
     try {
       ws.close(code === 1005 ? 1000 : code, reason);
@@ -48,7 +50,7 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    await this.closeSession(ws);
+    await this.closeSession(ws, 1006, "error");
   }
 
   /** Sends a result produced elsewhere (a parked Read answered by its Consumer). */
@@ -74,8 +76,11 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
     if (results.length > 0) ws.send(await encodeFrame(results, compression));
   }
 
-  private async closeSession(ws: WebSocket): Promise<void> {
+  private async closeSession(ws: WebSocket, code: number, reason: string): Promise<void> {
     const { info } = ws.deserializeAttachment() as SessionAttachment;
-    await this.trackers.disconnectAll(this.env, info);
+    await Promise.all([
+      this.trackers.disconnectAll(this.env, info),
+      publishDisconnect(this.env, info, code, reason).catch((e) => console.warn("DisconnectEvent not published", e)),
+    ]);
   }
 }

@@ -6,14 +6,20 @@ import { DurableObject } from "cloudflare:workers";
 import type { ReadFilter } from "../src/log/log-store";
 import { partitionStub } from "../src/log/log-client";
 import { partitionCount } from "../src/log/partition-map";
-import type { SegmentRange } from "../src/log/segment";
+import { MAX_SEGMENT, type SegmentRange } from "../src/log/segment";
 import type { FluxResult } from "../src/protocol/endpoint";
 import { stringifyJson } from "../src/protocol/json";
 import { resultText } from "../src/session/dispatch";
 import { ConsumerTracking, type Requester } from "../src/tracking/consumer-tracking";
 import { type ConsumerTarget, consumerObjectName } from "../src/tracking/consumer-name";
-import type { Position } from "../src/tracking/position";
 import type { ReadSettings } from "../src/tracking/tracker";
+
+/** What `describe` reports. */
+export interface ConsumerDescription {
+  position: unknown;
+  positions: (bigint | null)[];
+  trackers: { trackerId: string; clientId: string; segment: SegmentRange | null; active: boolean }[];
+}
 
 export class Consumer extends DurableObject<Cloudflare.Env> {
   private tracking: ConsumerTracking | null = null;
@@ -55,9 +61,10 @@ export class Consumer extends DurableObject<Cloudflare.Env> {
     return this.open(target).disconnectTracker(trackerId, sendFinalEmptyBatch);
   }
 
-  /** Trackers and position, for lag reports. */
-  async describe(target: ConsumerTarget): Promise<{ position: Position; trackers: { trackerId: string; clientId: string; segment: SegmentRange | null; active: boolean }[] }> {
-    return this.open(target).describe();
+  /** Trackers and position (wire JSON and per segment), for lag reports. */
+  async describe(target: ConsumerTarget): Promise<ConsumerDescription> {
+    const { position, trackers } = await this.open(target).describe();
+    return { position: position.toJSON(), positions: Array.from({ length: MAX_SEGMENT }, (_, s) => position.indexOf(s) ?? null), trackers };
   }
 
   /** Frees the segments of every tracker of a closed session. */

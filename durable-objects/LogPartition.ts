@@ -1,33 +1,50 @@
 /**
  * LogPartition: one partition of one log (project, message type[, topic]). Stores messages in its
- * SQLite database and wakes the consumers parked on it. RPC methods only delegate.
+ * SQLite database, wakes the consumers parked on it, and feeds the audit trail from its alarm.
+ * RPC methods only delegate.
  */
 import { DurableObject } from "cloudflare:workers";
-import { type AppendOutcome, type EncodedBatch, LogStore, type ReadFilter, type ReadOutcome } from "../src/log/log-store";
+import type { PartitionIdentity } from "../src/audit/audit-row";
+import { AuditFeed, type FeedLag } from "../src/audit/feed";
+import { type AppendOutcome, type EncodedBatch, LogStore, type PartitionLag, type ReadFilter, type ReadOutcome } from "../src/log/log-store";
+import type { SegmentRange } from "../src/log/segment";
 import { Watchers } from "../src/log/watchers";
 
 export class LogPartition extends DurableObject<Cloudflare.Env> {
   private log!: LogStore;
   private watchers!: Watchers;
+  private feed!: AuditFeed;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       this.log = new LogStore(ctx.storage, { dedupeWindowMillis: Number(env.DEDUPE_WINDOW_SECONDS ?? "120") * 1000 });
       this.watchers = new Watchers(ctx.storage.sql);
+      this.feed = await AuditFeed.open({ storage: ctx.storage, log: this.log, db: env.DB });
     });
   }
 
-  /** Stores a batch; resolves once it is durable. */
-  async append(batch: EncodedBatch): Promise<AppendOutcome> {
+  /**
+   * Stores a batch; resolves once it is durable. `identity` names this partition's log for its
+   * audit rows (remembered the first time); the audit feed itself runs later, in the alarm.
+   */
+  async append(batch: EncodedBatch, identity?: PartitionIdentity): Promise<AppendOutcome> {
     const outcome = this.log.append(batch);
-    if (outcome.stored > 0) this.wakeWatchers();
+    if (outcome.stored > 0) {
+      this.wakeWatchers();
+      await this.feed.appended(identity);
+    }
     return outcome;
   }
 
   /** Reads messages after `after` that pass `filter`. */
   async read(after: bigint, maxSize: number, filter?: ReadFilter, maxScan?: number): Promise<ReadOutcome> {
     return this.log.read(after, maxSize, filter, maxScan);
+  }
+
+  /** How far `positions` are behind this partition within `range`. */
+  async lag(positions: (bigint | null)[], range: SegmentRange): Promise<PartitionLag> {
+    return this.log.lag(positions, range);
   }
 
   /** The last index stored, or -1. */
@@ -38,6 +55,16 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
   /** Sets this partition's retention (null keeps messages forever). */
   async setRetention(seconds: number | null): Promise<void> {
     this.log.setRetention(seconds);
+  }
+
+  /** How far the audit trail is behind this partition. */
+  async auditLag(): Promise<FeedLag> {
+    return this.feed.lag();
+  }
+
+  /** Feeds one bounded batch to the audit trail and re-arms while more is pending. */
+  override async alarm(): Promise<void> {
+    await this.feed.run();
   }
 
   /**

@@ -52,6 +52,17 @@ export interface ReadOutcome {
   head: bigint;
 }
 
+/** A position's distance from a partition's head. */
+export interface PartitionLag {
+  head: bigint;
+  /** Messages past the position (at most the cap). */
+  messages: number;
+  /** True when counting stopped at the cap. */
+  capped: boolean;
+  /** The oldest message past the position, whose age is how many seconds the consumer is behind. */
+  oldestIndex: bigint | null;
+}
+
 /** The storage a LogStore needs from its host. */
 export type LogStorage = Pick<DurableObjectStorage, "sql" | "transactionSync">;
 
@@ -188,6 +199,41 @@ export class LogStore {
       }
     }
     return out;
+  }
+
+  /**
+   * How far a consumer position is behind this partition's head within `range`: the messages past
+   * the position (counted up to `cap`) and the age of the oldest of them.
+   */
+  lag(positions: (bigint | null)[], range: SegmentRange, cap = 100_000): PartitionLag {
+    let after: bigint | null = null;
+    for (let s = range[0]; s < range[1]; s++) {
+      const p = positions[s] ?? -1n;
+      if (after === null || p < after) after = p;
+    }
+    const lag: PartitionLag = { head: this.lastIndex, messages: 0, capped: false, oldestIndex: null };
+    if (after === null) return lag;
+    const cutoff = this.retentionCutoff();
+    const from = cutoff !== null && cutoff > after ? cutoff : after;
+    const rows = this.storage.sql.exec<{ first: string; segments: ArrayBuffer }>(
+      "SELECT CAST(first_index AS TEXT) AS first, segments FROM batches WHERE last_index > ? ORDER BY last_index",
+      from.toString(),
+    );
+    for (const row of rows) {
+      const first = BigInt(row.first);
+      const segments = new Uint8Array(row.segments);
+      for (let i = 0; i < segments.length; i++) {
+        const index = first + BigInt(i);
+        const segment = segments[i];
+        if (index <= from || segment < range[0] || segment >= range[1] || index <= (positions[segment] ?? -1n)) continue;
+        lag.oldestIndex ??= index;
+        if (++lag.messages >= cap) {
+          lag.capped = true;
+          return lag;
+        }
+      }
+    }
+    return lag;
   }
 
   /** Sets how long messages are kept; null keeps them forever. Purges what is already too old. */

@@ -103,6 +103,27 @@ describe("publish and read over the Flux protocol", () => {
   });
 });
 
+describe("session metrics", () => {
+  it("publishes ConnectEvent and DisconnectEvent to the METRICS log (25)", async () => {
+    const s = await FluxSocket.open(hub.wsUrl, "tracking/publishevent", { clientId: "metered", clientName: "meter-app", projectId: "metrics" });
+    await s.close();
+    const types = async () => {
+      const r = await FluxSocket.open(hub.wsUrl, "tracking/readmetrics", { projectId: "metrics" });
+      const res = await r.request({ "@type": "readFromIndex", minIndex: 0, maxSize: 100 });
+      await r.close();
+      return res.messages.filter((m: any) => payloadOf(m).clientId === "metered");
+    };
+    let events: any[] = [];
+    for (let i = 0; i < 50 && events.length < 2; i++) {
+      events = await types();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(events.map((m) => m.data.type)).toEqual(["io.fluxcapacitor.common.api.ConnectEvent", "io.fluxcapacitor.common.api.DisconnectEvent"]);
+    expect(payloadOf(events[0])).toMatchObject({ client: "meter-app", clientId: "metered", service: "tracking/publishevent" });
+    expect(payloadOf(events[1]).code).toBe(1000);
+  });
+});
+
 describe("HTTP API for logs", () => {
   it("publishes plain JSON payloads and reads them back with decoded payloads", async () => {
     const res = await fetch(`${hub.url}/api/projects/shop/logs/event/messages`, {

@@ -221,6 +221,28 @@ describe("tracking over real sockets (golden behaviours 4-18)", () => {
     await Promise.all([a.close(), b.close(), n1.close(), n2.close()]);
   });
 
+  it("reports consumer lag per partition, with or without a connected tracker", async () => {
+    await publish(hub.wsUrl, "custom", ["l1", "l2", "l3"], () => ({}), { topic: "lag" });
+    const lagOf = async () => (await fetch(`${hub.url}/api/projects/public/consumers/custom/lagging/lag?topic=lag`)).json();
+    const before = await lagOf();
+    expect(before.messagesBehind).toBe(3);
+    expect(before.partitions[0].segment).toEqual([0, 128]);
+    const r = await FluxSocket.open(hub.wsUrl, "tracking/readcustom", { clientId: "c", topic: "lag" });
+    const got = batchOf(await r.request(readRequest("lagging", "t", { lastIndex: -1, maxSize: 2 })));
+    await r.request({ "@type": "storePosition", consumer: "lagging", segment: got.segment, lastIndex: got.lastIndex, guarantee: "STORED" });
+    const during = await lagOf();
+    expect(during.messagesBehind).toBe(1);
+    expect(during.trackers.map((t: any) => t.trackerId)).toEqual(["t"]);
+    expect(during.secondsBehind).toBeGreaterThanOrEqual(0);
+    await r.close();
+    await sleep(200);
+    const after = await lagOf();
+    expect(after.trackers).toEqual([]);
+    expect(after.messagesBehind).toBe(1);
+    const bad = await fetch(`${hub.url}/api/projects/public/consumers/bogus/x/lag`);
+    expect(bad.status).toBe(400);
+  });
+
   it("rejects bad tracker requests with errors and leaves other trackers alone", async () => {
     const s = await open("event", "bad");
     const noTracker = await s.request({ "@type": "read", consumer: "bad", maxTimeout: 100 });

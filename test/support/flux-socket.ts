@@ -85,7 +85,7 @@ export class FluxSocket {
     if (this.ws.readyState === WebSocket.CLOSED) return;
     await new Promise<void>((resolve) => {
       this.ws.once("close", () => resolve());
-      this.ws.close();
+      this.ws.close(1000, "done");
     });
   }
 }
