@@ -53,6 +53,11 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
     await this.closeSession(ws, 1006, "error");
   }
 
+  /** Whether this session's socket is open. */
+  async isOpen(): Promise<boolean> {
+    return this.ctx.getWebSockets().length > 0;
+  }
+
   /** Sends a result produced elsewhere (a parked Read answered by its Consumer). */
   async deliver(result: string): Promise<boolean> {
     const ws = this.ctx.getWebSockets()[0];

@@ -102,6 +102,7 @@ export class Consumer extends DurableObject<Cloudflare.Env> {
         watch: (p: number, after: bigint) => partitionStub(env, target.log, p).watch(name, after),
         deliver: (sessionId: string, requestId: unknown, result: FluxResult) =>
           env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(sessionId)).deliver(resultText(result, requestId as number)),
+        isSessionOpen: (sessionId: string) => env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(sessionId)).isOpen(),
         setAlarm: (at: number | null) => this.setAlarm(at),
       },
       target.messageType,

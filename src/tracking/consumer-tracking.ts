@@ -31,6 +31,8 @@ export interface TrackingHost {
   watch(partition: number, after: bigint): Promise<bigint>;
   /** Sends a result on a session's socket; false when the session is gone. */
   deliver(sessionId: string, requestId: unknown, result: FluxResult): Promise<boolean>;
+  /** Whether a session's socket is still open (false after a crash dropped it unannounced). */
+  isSessionOpen(sessionId: string): Promise<boolean>;
   /** Arms the object's one alarm (null: none needed). */
   setAlarm(at: number | null): void;
 }
@@ -198,6 +200,7 @@ export class ConsumerTracking {
     const now = this.host.now();
     const tracker = trackerFromRead(read, this.messageType, from.clientId, from.sessionId, now);
     this.checkSharedSettings(tracker);
+    if (!this.cluster.contains(tracker.trackerId)) await this.dropDeadSessions(from.sessionId);
     const before = stringifyJson(this.cluster.toJSON());
     this.cluster = this.cluster.withWaitingTracker(tracker);
     this.host.sql.exec(
@@ -304,6 +307,26 @@ export class ConsumerTracking {
       this.saveCluster();
       if (stringifyJson(this.cluster.toJSON()) === before) return;
     }
+  }
+
+  /**
+   * Removes trackers whose session closed without telling us (a crashed runtime sends no close
+   * event). Checked when a tracker joins, which is when a restarted client comes back.
+   */
+  private async dropDeadSessions(joining: string): Promise<void> {
+    const sessions = this.host.sql
+      .exec<{ session: string }>("SELECT DISTINCT session_id AS session FROM trackers WHERE session_id != ?", joining)
+      .toArray()
+      .map((r) => r.session);
+    const open = await Promise.all(sessions.map((id) => this.host.isSessionOpen(id).catch(() => true)));
+    const dead = sessions.filter((_, i) => !open[i]);
+    if (dead.length === 0) return;
+    const ids = this.host.sql
+      .exec<{ id: string; session: string }>("SELECT tracker_id AS id, session_id AS session FROM trackers")
+      .toArray()
+      .filter((r) => dead.includes(r.session))
+      .map((r) => r.id);
+    this.remove(ids);
   }
 
   private checkSharedSettings(tracker: Tracker): void {
