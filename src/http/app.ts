@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import { requireProjectKey } from "../auth/middleware";
 import { HubError, restoreError } from "../errors";
 import { adminRoutes } from "./admin";
+import { auditRoutes } from "./audit";
 import { consumerRoutes } from "./consumers";
 import { eventSourcingRoutes } from "./eventsourcing";
 import { keyValueRoutes } from "./keyvalue";
@@ -26,6 +27,7 @@ export function createApp(): Hono<HubEnv> {
   app.route("/admin", adminRoutes);
   app.route("/api/projects/:projectId/logs", logRoutes);
   app.route("/api/projects/:projectId/consumers", consumerRoutes);
+  app.route("/api/projects/:projectId/audit", auditRoutes);
   app.route("/api/projects/:projectId/aggregates", eventSourcingRoutes);
   app.route("/api/projects/:projectId/kv", keyValueRoutes);
   app.route("/api/projects/:projectId/schedules", schedulingRoutes);

@@ -33,7 +33,8 @@ export interface AppendTotals {
 export async function appendToLog(env: Cloudflare.Env, log: LogAddress, messages: unknown[]): Promise<AppendTotals> {
   const batches = encodeForPartitions(messages, partitionCount(env));
   const outcomes = await Promise.all(
-    [...batches].map(([p, batch]) => partitionStub(env, log, p).append(batch)),
+    // The partition learns which log it is from its appends, to label its audit rows.
+    [...batches].map(([p, batch]) => partitionStub(env, log, p).append(batch, { ...log, partition: p })),
   );
   return outcomes.reduce((t, o) => ({ stored: t.stored + o.stored, duplicates: t.duplicates + o.duplicates }), { stored: 0, duplicates: 0 });
 }

@@ -1,0 +1,73 @@
+/**
+ * HTTP access to the audit trail, mounted under `/api/projects/:projectId/audit`: search the keys
+ * of every message appended to the project's logs, read a hit's full message, and see how far the
+ * feed from the partitions is behind.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { readAuditedMessage } from "../audit/audited-message";
+import { searchAudit } from "../audit/audit-query";
+import { projectLag } from "../audit/lag";
+import { NAME } from "../log/log-path";
+import { stringifyJson } from "../protocol/json";
+import { type LogType, logTypeOf, parseMessageType } from "../protocol/messages";
+import type { HubEnv } from "./app";
+import { parseWith, projectParam } from "./validation";
+
+/** Most hits per page. */
+export const MAX_AUDIT_PAGE = 1000;
+
+const logType = z.string().transform((name, ctx): LogType => {
+  const type = parseMessageType(name);
+  if (type === null || type === "NOTIFICATION") {
+    ctx.addIssue({ code: "custom", message: `unknown log type "${name}"` });
+    return z.NEVER;
+  }
+  return logTypeOf(type);
+});
+
+// Epoch milliseconds or an ISO 8601 time.
+const instant = z.string().transform((text, ctx): number => {
+  const millis = /^\d{1,15}$/.test(text) ? Number(text) : Date.parse(text);
+  if (Number.isNaN(millis)) {
+    ctx.addIssue({ code: "custom", message: "an epoch millisecond or ISO 8601 time" });
+    return z.NEVER;
+  }
+  return millis;
+});
+
+const key = z.string().min(1).max(500);
+
+const searchQuery = z.object({
+  type: logType.optional(),
+  topic: z.string().regex(NAME, "a topic name").optional(),
+  since: instant.optional(),
+  until: instant.optional(),
+  messageId: key.optional(),
+  correlationId: key.optional(),
+  traceId: key.optional(),
+  payloadType: key.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE).default(100),
+  cursor: z.string().max(2000).optional(),
+});
+
+const messageParams = z.object({
+  type: logType,
+  index: z.string().regex(/^\d{1,19}$/, "an index"),
+  topic: z.string().regex(NAME, "a topic name").optional(),
+  partition: z.coerce.number().int().min(0).max(127).optional(),
+});
+
+/** Routes under `/api/projects/:projectId/audit`. */
+export const auditRoutes = new Hono<HubEnv>()
+  .get("/messages", async (c) => {
+    const q = parseWith(searchQuery, c.req.query(), "query");
+    return c.json(await searchAudit(c.env.DB, projectParam(c), q));
+  })
+  .get("/messages/:type/:index", async (c) => {
+    const p = parseWith(messageParams, { ...c.req.query(), type: c.req.param("type"), index: c.req.param("index") }, "path");
+    const found = await readAuditedMessage(c.env, projectParam(c), { type: p.type, topic: p.topic ?? null, index: BigInt(p.index), partition: p.partition });
+    // The stored message carries its index as a JSON number beyond 2^53: embedded as it is.
+    return c.body(stringifyJson(found), 200, { "content-type": "application/json" });
+  })
+  .get("/lag", async (c) => c.json(await projectLag(c.env, projectParam(c))));
