@@ -16,7 +16,7 @@ import { parseJson, stringifyJson } from "../protocol/json";
 import { migrate } from "../storage/migrations";
 import { Position, toIndex } from "./position";
 import { type Batch, claimSegmentResult, readResult } from "./read-result";
-import { startPosition } from "./read-batch";
+import { startPosition } from "./start-position";
 import { type ReadSettings, type Tracker, trackerFromRead } from "./tracker";
 import { TrackerCluster } from "./tracker-cluster";
 
@@ -172,6 +172,8 @@ export class ConsumerTracking {
         if (row.parkedKind === "read") {
           const segment = this.cluster.getSegment(row.tracker) ?? [...EMPTY_RANGE];
           await this.host.deliver(row.tracker.sessionId!, row.parkedRequest, readResult(emptyBatch(segment, this.position, true)));
+          // As in Flux, a tracker holding a batch (even an empty one) keeps its range until it reads again.
+          if (this.cluster.contains(id)) this.cluster = this.cluster.withActiveTracker(row.tracker, now);
         }
         this.host.sql.exec("UPDATE trackers SET parked_request = NULL, parked_kind = NULL, deadline = NULL WHERE tracker_id = ?", id);
       }
@@ -201,6 +203,13 @@ export class ConsumerTracking {
     const tracker = trackerFromRead(read, this.messageType, from.clientId, from.sessionId, now);
     this.checkSharedSettings(tracker);
     if (!this.cluster.contains(tracker.trackerId)) await this.dropDeadSessions(from.sessionId);
+    // A repeated Read (clients resend parked Reads after reconnecting) supersedes the parked one,
+    // which is answered with an empty batch so that nobody waits on it.
+    const previous = this.trackerRow(tracker.trackerId);
+    if (previous?.parkedKind === "read" && stringifyJson(previous.parkedRequest) !== stringifyJson(requestId ?? null)) {
+      const segment = this.cluster.getSegment(previous.tracker) ?? [...EMPTY_RANGE];
+      await this.host.deliver(previous.tracker.sessionId!, previous.parkedRequest, readResult(emptyBatch(segment, this.position, true)));
+    }
     const before = stringifyJson(this.cluster.toJSON());
     this.cluster = this.cluster.withWaitingTracker(tracker);
     this.host.sql.exec(

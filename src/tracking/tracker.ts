@@ -1,9 +1,9 @@
 /**
- * A tracker as the hub sees it: the settings of one Read (Flux `WebSocketTracker`) and the message
- * checks that depend only on them (`Tracker.canHandle`). Plain data, so it can be persisted.
+ * A tracker as the hub sees it: the settings of one Read (Flux `WebSocketTracker`). Plain data, so
+ * it can be persisted. The message checks of `Tracker.canHandle` run in the partition (ReadFilter),
+ * so filtered messages never leave it.
  */
 import { BadRequest } from "../errors";
-import { inRange, type SegmentRange } from "../log/segment";
 import { toIndex } from "./position";
 
 /** The Read fields that shape tracking, as sent by the client (`Read` / `ClaimSegment`). */
@@ -53,10 +53,13 @@ export function trackerFromRead(
   sessionId: string | null,
   nowMs: number,
 ): Tracker {
+  if (typeof read.consumer !== "string" || typeof read.trackerId !== "string") {
+    throw new BadRequest("Read needs a consumer and a trackerId");
+  }
   const notification = messageType === "NOTIFICATION";
   const maxTimeout = read.maxTimeout ?? 0;
   const typeFilter = read.typeFilter ?? null;
-  if (typeFilter !== null) typeMatcher(typeFilter);
+  if (typeFilter !== null) checkTypeFilter(typeFilter);
   return {
     consumer: read.consumer,
     trackerId: read.trackerId,
@@ -75,52 +78,11 @@ export function trackerFromRead(
   };
 }
 
-/** Whether the tracker's Read is due (`hasMissedDeadline`: now >= deadline). */
-export function hasMissedDeadline(tracker: Pick<Tracker, "deadline">, nowMs: number): boolean {
-  return nowMs >= tracker.deadline;
-}
-
-const matchers = new Map<string, RegExp>();
-
-/** Java's `Pattern.compile(filter).asMatchPredicate()`: a full match, compiled once per filter. */
-function typeMatcher(filter: string): RegExp {
-  let matcher = matchers.get(filter);
-  if (!matcher) {
-    try {
-      matcher = new RegExp(`^(?:${filter})$`);
-    } catch {
-      throw new BadRequest(`Invalid typeFilter: ${filter}`);
-    }
-    matchers.set(filter, matcher);
+/** Rejects a typeFilter that is not a valid regular expression. */
+function checkTypeFilter(filter: string): void {
+  try {
+    new RegExp(`^(?:${filter})$`);
+  } catch {
+    throw new BadRequest(`Invalid typeFilter: ${filter}`);
   }
-  return matcher;
-}
-
-/** The message fields tracking looks at; the segment must already be resolved. */
-export interface TrackedMessage {
-  segment: number;
-  target?: string | null;
-  data: { type?: string | null };
-}
-
-/**
- * Whether the tracker may receive `message` with `range` claimed (`Tracker.canHandle`): target
- * rules first, then segment ownership, then the type filter (a null type always passes).
- */
-export function canHandle(tracker: Tracker, message: TrackedMessage, range: SegmentRange): boolean {
-  return isValidTarget(tracker, message, range) && isValidType(tracker, message.data.type);
-}
-
-function isValidTarget(tracker: Tracker, message: TrackedMessage, range: SegmentRange): boolean {
-  const target = message.target;
-  if (tracker.filterMessageTarget && target != null) {
-    if (target === tracker.trackerId) return true;
-    if (target !== tracker.clientId) return false;
-  }
-  if (tracker.singleTracker) return range[0] === 0 && range[0] !== range[1];
-  return tracker.ignoreSegment || inRange(range, message.segment);
-}
-
-function isValidType(tracker: Tracker, type: string | null | undefined): boolean {
-  return type == null || tracker.typeFilter === null || typeMatcher(tracker.typeFilter).test(type);
 }
