@@ -1,0 +1,31 @@
+/**
+ * Runs one order-service instance against a hub (FLUX_URL, default ws://127.0.0.1:8787) until
+ * interrupted; start it twice to see two instances share the work. With `--demo` it also places
+ * an order and reads it back.
+ *
+ *   npx esbuild examples/order-service/main.ts --bundle --platform=node --format=esm \
+ *     --packages=external --outfile=dist/order-service.mjs
+ *   npx node dist/order-service.mjs [--demo]
+ */
+import { connect } from "../../src/client";
+import { getOrder, placeOrder, startOrderService } from "./service";
+
+const flux = connect({ url: process.env.FLUX_URL ?? "ws://127.0.0.1:8787", clientName: "order-service" });
+const service = startOrderService(flux);
+console.log(`order-service ${flux.clientId} running; Ctrl-C to stop`);
+
+if (process.argv.includes("--demo")) {
+  const orderId = await placeOrder(flux, { orderId: `o-${Date.now()}`, item: "espresso beans", quantity: 2 });
+  let view = await getOrder(flux, orderId);
+  while (!view) {
+    await new Promise((r) => setTimeout(r, 100));
+    view = await getOrder(flux, orderId);
+  }
+  console.log("placed and projected:", view);
+}
+
+process.once("SIGINT", async () => {
+  await service.stop();
+  await flux.close();
+  console.log("handled", service.handled);
+});

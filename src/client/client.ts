@@ -1,0 +1,147 @@
+/**
+ * `connect()` and the `FluxClient` it returns: the SDK's single entry point, composing the
+ * endpoint sockets, publishing, request/response, consumers, key-value and event sourcing.
+ */
+import type { Compression } from "../protocol/compression";
+import { type ConsumeOptions, type Consumer, type ConsumerOptions, MessageStream, consume } from "./consumer";
+import { Endpoints } from "./endpoints";
+import { EventStore } from "./event-store";
+import { FluxError } from "./errors";
+import { KeyValueStore } from "./key-value";
+import type { Logger } from "./logger";
+import { type PublishOptions, type PublishableType, publish } from "./publisher";
+import { RequestGateway, type RequestOptions } from "./requests";
+import type { WebSocketConstructor } from "./websocket";
+
+/** Options of {@link connect}. */
+export interface ConnectOptions {
+  /** The hub's base URL, e.g. `ws://127.0.0.1:8787` (`http[s]://` works too). */
+  url: string;
+  /** The project (default: the hub's `public`). */
+  projectId?: string;
+  /** The application's name: instances with the same name are one application. */
+  clientName: string;
+  /** This instance's id (default: `<clientName>-<random>`). */
+  clientId?: string;
+  /** Frame compression (default LZ4, as Flux clients use). */
+  compression?: Compression;
+  /** An API key, for hubs that require one. */
+  apiKey?: string;
+  /** The WebSocket implementation (default: `ws` under Node, the global `WebSocket` elsewhere). */
+  WebSocket?: WebSocketConstructor;
+  /** Default timeout of `send` and `query` (ms, default 60 000). */
+  requestTimeoutMs?: number;
+  /** Ping interval where the implementation can ping (ms, default 10 000). */
+  pingIntervalMs?: number;
+  /** Drop a socket whose ping got no pong within this (ms, default 5 000). */
+  pingTimeoutMs?: number;
+  /** Where reconnects and handler failures are reported (default `console`). */
+  logger?: Logger;
+}
+
+/** A connection to a Flux hub; sockets open lazily, one per endpoint. */
+export class FluxClient {
+  /** This instance's client id. */
+  readonly clientId: string;
+  /** The application name. */
+  readonly clientName: string;
+  /** The key-value store. */
+  readonly keyValue: KeyValueStore;
+  /** Aggregate event streams. */
+  readonly eventStore: EventStore;
+  private readonly endpoints: Endpoints;
+  private readonly requests: RequestGateway;
+  private readonly consumers = new Set<Consumer>();
+  private readonly streams = new Set<MessageStream<unknown>>();
+  /** Trackers started per consumer, so every consume() call of one consumer gets its own tracker ids. */
+  private readonly trackerCounts = new Map<string, number>();
+  private closed = false;
+
+  /** Use {@link connect}. */
+  constructor(options: ConnectOptions) {
+    if (!options.url) throw new FluxError("invalid_argument", "url is required");
+    if (!options.clientName) throw new FluxError("invalid_argument", "clientName is required");
+    this.clientName = options.clientName;
+    this.clientId = options.clientId ?? `${options.clientName}-${crypto.randomUUID().slice(0, 8)}`;
+    this.endpoints = new Endpoints({
+      url: options.url,
+      projectId: options.projectId,
+      clientName: this.clientName,
+      clientId: this.clientId,
+      compression: options.compression ?? "LZ4",
+      apiKey: options.apiKey,
+      WebSocket: options.WebSocket,
+      logger: options.logger ?? console,
+      pingIntervalMs: options.pingIntervalMs ?? 10_000,
+      pingTimeoutMs: options.pingTimeoutMs ?? 5_000,
+    });
+    this.requests = new RequestGateway(this.endpoints, options.requestTimeoutMs ?? 60_000);
+    this.keyValue = new KeyValueStore(this.endpoints);
+    this.eventStore = new EventStore(this.endpoints);
+  }
+
+  /**
+   * Publishes payloads (or `message(...)`s) to a log: events, commands, queries, results, errors,
+   * metrics, web requests/responses, or a custom `topic`.
+   */
+  publish(type: PublishableType, items: readonly unknown[], options?: PublishOptions): Promise<void> {
+    this.checkOpen();
+    return publish(this.endpoints, type, items, options);
+  }
+
+  /** Sends a command and resolves with its handler's result; throws `handler_error` or `timeout`. */
+  send<R = unknown>(command: unknown, options?: RequestOptions): Promise<R> {
+    this.checkOpen();
+    return this.requests.request("COMMAND", command, options) as Promise<R>;
+  }
+
+  /** Sends a query and resolves with its handler's answer; throws `handler_error` or `timeout`. */
+  query<R = unknown>(query: unknown, options?: RequestOptions): Promise<R> {
+    this.checkOpen();
+    return this.requests.request("QUERY", query, options) as Promise<R>;
+  }
+
+  /** Starts a consumer whose handler is called for every message; `stop()` it when done. */
+  consume<T = unknown>(options: ConsumeOptions<T>): Consumer {
+    this.checkOpen();
+    const key = `${options.messageType}/${options.topic ?? ""}/${options.consumer}`;
+    const first = this.trackerCounts.get(key) ?? 0;
+    const consumer = consume(this.endpoints, options, first);
+    this.trackerCounts.set(key, first + (options.threads ?? 1));
+    this.consumers.add(consumer);
+    return {
+      name: consumer.name,
+      stop: () => {
+        this.consumers.delete(consumer);
+        return consumer.stop();
+      },
+    };
+  }
+
+  /** Tracks a log as an async iterator of messages; break out of the loop (or `stop()`) to end it. */
+  messages<T = unknown>(options: ConsumerOptions): MessageStream<T> {
+    this.checkOpen();
+    const stream = new MessageStream<T>(this.endpoints, options);
+    this.streams.add(stream as MessageStream<unknown>);
+    return stream;
+  }
+
+  /** Stops every consumer, then closes every socket; outstanding calls reject with `closed`. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.streams) s.stop();
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+    this.requests.close();
+    this.endpoints.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new FluxError("closed", "the client was closed");
+  }
+}
+
+/** Creates a client for the hub at `options.url`; no socket opens until the first call needs one. */
+export function connect(options: ConnectOptions): FluxClient {
+  return new FluxClient(options);
+}

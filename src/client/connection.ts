@@ -1,0 +1,278 @@
+/**
+ * One WebSocket to one hub endpoint (path + topic), opened on first use. Requests carry a
+ * `requestId` and their results are matched by it; requests queued in the same tick go out as one
+ * `requestBatch` frame. When the socket drops, it reconnects with backoff and re-sends every
+ * request still waiting for a result (parked Reads too: the hub tolerates duplicate Reads), as the
+ * Java client does. Where the implementation can (`ws`), it pings and drops a silent socket.
+ */
+import type { Compression } from "../protocol/compression";
+import { backoffDelay } from "./backoff";
+import { type WireRequest, type WireResult, decodeResults, encodeRequests } from "./codec";
+import { FluxError } from "./errors";
+import type { Logger } from "./logger";
+import { OPEN, type WebSocketLike } from "./websocket";
+
+/** How a Connection reaches the hub. */
+export interface ConnectionSettings {
+  /** The endpoint, for diagnostics. */
+  name: string;
+  /** Opens a new socket to the endpoint. */
+  open: () => Promise<WebSocketLike>;
+  compression: Compression;
+  nextRequestId: () => number;
+  logger: Logger;
+  /** Ping this long after the last pong (ms). */
+  pingIntervalMs: number;
+  /** Drop the socket when a ping gets no pong within this (ms). */
+  pingTimeoutMs: number;
+}
+
+/** Per-request options. */
+export interface RequestOptions {
+  /** Reject with `timeout` when no result arrives within this (ms). */
+  timeoutMs?: number;
+  /** Forget the request (rejecting with `closed`) when this aborts. */
+  signal?: AbortSignal;
+}
+
+/** A request body without its `requestId`, which the connection assigns. */
+export type RequestBody = { "@type": string } & Record<string, unknown>;
+
+interface Entry {
+  request: WireRequest;
+  expectReply: boolean;
+  sent: boolean;
+  resolve(result: WireResult | undefined): void;
+  reject(error: FluxError): void;
+}
+
+/** Most requests in one frame (the Java client's backlog size). */
+const MAX_BATCH = 1024;
+const REFUSED = /Unexpected server response: (4(?!29)\d\d)/;
+
+/** A lazily opened, self-healing WebSocket to one endpoint. */
+export class Connection {
+  private socket: WebSocketLike | null = null;
+  private state: "idle" | "connecting" | "open" | "closed" = "idle";
+  private readonly pending = new Map<number, Entry>();
+  private queue: Entry[] = [];
+  private flushing = false;
+  private flushScheduled = false;
+  private attempts = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly settings: ConnectionSettings) {}
+
+  /** Sends a request and resolves with its result; an ErrorResult rejects with `hub_error`. */
+  request<R extends WireResult = WireResult>(body: RequestBody, options: RequestOptions = {}): Promise<R> {
+    return this.enqueue(body, true, options) as Promise<R>;
+  }
+
+  /** Sends a request that gets no result (a Command without guarantee STORED); resolves once sent. */
+  async post(body: RequestBody): Promise<void> {
+    await this.enqueue(body, false, {});
+  }
+
+  /** Closes the socket for good, rejecting everything outstanding with `closed`. */
+  close(): void {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    if (this.pingTimer !== undefined) clearTimeout(this.pingTimer);
+    this.failAll(new FluxError("closed", "the client was closed"));
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) socket.close(1000, "client closed");
+  }
+
+  private enqueue(body: RequestBody, expectReply: boolean, options: RequestOptions): Promise<WireResult | undefined> {
+    if (this.state === "closed") return Promise.reject(new FluxError("closed", "the client was closed"));
+    return new Promise((resolve, reject) => {
+      const request = { ...body, requestId: this.settings.nextRequestId() } as WireRequest;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const forget = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+        this.pending.delete(request.requestId);
+        this.queue = this.queue.filter((e) => e !== entry);
+      };
+      const onAbort = () => {
+        forget();
+        reject(new FluxError("closed", `${request["@type"]} was cancelled`));
+      };
+      const entry: Entry = {
+        request,
+        expectReply,
+        sent: false,
+        resolve: (result) => {
+          forget();
+          resolve(result);
+        },
+        reject: (error) => {
+          forget();
+          reject(error);
+        },
+      };
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(() => entry.reject(new FluxError("timeout", `no result for ${request["@type"]} within ${options.timeoutMs} ms`)), options.timeoutMs);
+      }
+      if (expectReply) this.pending.set(request.requestId, entry);
+      this.queue.push(entry);
+      this.ensureOpen();
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.state !== "open") return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      void this.flush();
+    });
+  }
+
+  /** Sends the queue in order, at most {@link MAX_BATCH} requests per frame. */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0 && this.state === "open") {
+        const socket = this.socket!;
+        const batch = this.queue.splice(0, MAX_BATCH);
+        const frame = await encodeRequests(batch.map((e) => e.request), this.settings.compression);
+        if (socket !== this.socket || socket.readyState !== OPEN) {
+          this.queue.unshift(...batch.filter((e) => !e.expectReply || this.pending.has(e.request.requestId)));
+          this.reconnectLater();
+          break;
+        }
+        socket.send(frame);
+        for (const e of batch) {
+          e.sent = true;
+          if (!e.expectReply) e.resolve(undefined);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private ensureOpen(): void {
+    if (this.state === "idle") void this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    this.state = "connecting";
+    let socket: WebSocketLike;
+    try {
+      socket = await this.settings.open();
+    } catch (e) {
+      this.state = "idle";
+      this.failAll(e instanceof FluxError ? e : new FluxError("invalid_argument", `cannot open ${this.settings.name}: ${(e as Error).message}`, { cause: e }));
+      return;
+    }
+    if (this.state !== "connecting") {
+      socket.close(1000, "client closed");
+      return;
+    }
+    this.socket = socket;
+    try {
+      socket.binaryType = "arraybuffer";
+    } catch {
+      // Implementations that only deliver ArrayBuffers may refuse the setter.
+    }
+    let refused: string | null = null;
+    socket.addEventListener("open", () => {
+      if (socket !== this.socket) return;
+      if (this.attempts > 0) this.settings.logger.warn(`flux: reconnected to ${this.settings.name}`);
+      this.state = "open";
+      this.attempts = 0;
+      this.schedulePing(socket);
+      this.scheduleFlush();
+    });
+    socket.addEventListener("message", (event) => void this.receive(event.data));
+    socket.addEventListener("error", (event) => {
+      const m = REFUSED.exec(String((event as { message?: unknown }).message ?? ""));
+      if (m) refused = m[1];
+    });
+    socket.addEventListener("close", () => {
+      if (socket === this.socket) this.onSocketGone(refused);
+    });
+    socket.on?.("pong", () => {
+      if (socket === this.socket) this.schedulePing(socket);
+    });
+  }
+
+  private onSocketGone(refusedStatus: string | null): void {
+    this.socket = null;
+    if (this.pingTimer !== undefined) clearTimeout(this.pingTimer);
+    if (this.state === "closed") return;
+    this.state = "idle";
+    if (refusedStatus) {
+      this.failAll(new FluxError("connection_refused", `the hub refused ${this.settings.name} with HTTP ${refusedStatus}`));
+      return;
+    }
+    const resend = [...this.pending.values()].filter((e) => e.sent);
+    for (const e of resend) e.sent = false;
+    this.queue = [...resend, ...this.queue];
+    this.reconnectLater();
+  }
+
+  /** Reconnects after a backoff when the socket is gone and requests are waiting for it. */
+  private reconnectLater(): void {
+    if (this.state !== "idle" || this.queue.length === 0 || this.reconnectTimer !== undefined) return;
+    if (this.attempts === 0) this.settings.logger.warn(`flux: lost ${this.settings.name}; reconnecting`);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.ensureOpen();
+    }, backoffDelay(this.attempts++, 250, 5000));
+  }
+
+  private async receive(data: unknown): Promise<void> {
+    let results: WireResult[];
+    try {
+      results = await decodeResults(data as ArrayBuffer | string, this.settings.compression);
+    } catch (e) {
+      this.settings.logger.error(`flux: undecodable frame from ${this.settings.name}`, e);
+      return;
+    }
+    for (const result of results) {
+      const entry = this.pending.get(Number(result.requestId));
+      if (!entry) {
+        if (result["@type"] === "error") this.settings.logger.error(`flux: ${this.settings.name} reported: ${String(result.message)}`);
+        continue;
+      }
+      if (result["@type"] === "error") entry.reject(new FluxError("hub_error", String(result.message ?? "request failed")));
+      else entry.resolve(result);
+    }
+  }
+
+  /** Pings `pingIntervalMs` after the last pong; a ping without pong in time drops the socket. */
+  private schedulePing(socket: WebSocketLike): void {
+    if (this.pingTimer !== undefined) clearTimeout(this.pingTimer);
+    if (!socket.ping || !socket.on) return;
+    this.pingTimer = setTimeout(() => {
+      if (socket !== this.socket) return;
+      this.pingTimer = setTimeout(() => {
+        this.settings.logger.warn(`flux: no pong from ${this.settings.name}; dropping the socket`);
+        if (socket.terminate) socket.terminate();
+        else socket.close(4000, "ping timeout");
+      }, this.settings.pingTimeoutMs);
+      try {
+        socket.ping!();
+      } catch {
+        // The socket is closing; its close event follows.
+      }
+    }, this.settings.pingIntervalMs);
+  }
+
+  private failAll(error: FluxError): void {
+    const entries = [...new Set([...this.pending.values(), ...this.queue])];
+    this.pending.clear();
+    this.queue = [];
+    for (const e of entries) e.reject(error);
+  }
+}
