@@ -6,7 +6,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { ReadFilter } from "../src/log/log-store";
 import { partitionStub } from "../src/log/log-client";
 import { partitionCount } from "../src/log/partition-map";
-import { MAX_SEGMENT, type SegmentRange } from "../src/log/segment";
+import { MAX_SEGMENT, type SegmentRange } from "../src/protocol/segment";
 import type { FluxResult } from "../src/protocol/endpoint";
 import { stringifyJson } from "../src/protocol/json";
 import { resultText } from "../src/session/dispatch";

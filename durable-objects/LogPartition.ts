@@ -7,7 +7,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { PartitionIdentity } from "../src/audit/audit-row";
 import { AuditFeed, type FeedLag } from "../src/audit/feed";
 import { type AppendOutcome, type EncodedBatch, LogStore, type PartitionLag, type ReadFilter, type ReadOutcome } from "../src/log/log-store";
-import type { SegmentRange } from "../src/log/segment";
+import type { SegmentRange } from "../src/protocol/segment";
 import { Watchers } from "../src/log/watchers";
 
 export class LogPartition extends DurableObject<Cloudflare.Env> {

@@ -7,7 +7,7 @@
  */
 import { millisFromIndex } from "../log/index-clock";
 import type { LogStore } from "../log/log-store";
-import { FULL_RANGE, MAX_SEGMENT } from "../log/segment";
+import { FULL_RANGE, MAX_SEGMENT } from "../protocol/segment";
 import { migrate } from "../storage/migrations";
 import { auditKeys, type PartitionIdentity } from "./audit-row";
 import { feedStatements } from "./audit-writes";

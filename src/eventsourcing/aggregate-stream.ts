@@ -4,7 +4,7 @@
  * same transaction, so a crash after the append can neither lose nor (thanks to kept messageIds)
  * duplicate them on the log; the outbox is drained by {@link OutboxForwarder}.
  */
-import { segmentOf } from "../log/segment";
+import { segmentOf } from "../protocol/segment";
 import { parseJson, stringifyJson } from "../protocol/json";
 import type { SerializedMessage } from "../protocol/messages";
 import { migrate } from "../storage/migrations";

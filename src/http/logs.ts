@@ -8,7 +8,7 @@ import { BadRequest } from "../errors";
 import { appendToLog, readFromIndex, setRetention } from "../log/log-client";
 import { logAddress } from "../log/log-path";
 import { MAX_APPEND_MESSAGES } from "../log/producer-endpoint";
-import { segmentOf } from "../log/segment";
+import { segmentOf } from "../protocol/segment";
 import { fromBase64, toBase64 } from "../protocol/base64";
 import { parseJson, stringifyJson } from "../protocol/json";
 import { type MessageType, type SerializedMessage, parseMessageType } from "../protocol/messages";

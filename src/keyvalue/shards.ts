@@ -2,7 +2,7 @@
  * Routing to KeyValueShard objects: each project's keys are spread over a fixed number of shards by
  * Flux's segment hash, `segmentOf(key) % shards`, one object named `<projectId>/kv/<shard>` each.
  */
-import { segmentOf } from "../log/segment";
+import { segmentOf } from "../protocol/segment";
 
 /**
  * Shards per project. Changing it on a deployment with data re-routes keys (their values are then

@@ -7,7 +7,7 @@
  */
 import { migrate } from "../storage/migrations";
 import { maxIndexFromMillis, minIndexFromMillis, nextIndex } from "./index-clock";
-import type { SegmentRange } from "./segment";
+import type { SegmentRange } from "../protocol/segment";
 
 /** Messages prepared for a partition by the caller (which parses and validates them). */
 export interface EncodedBatch {

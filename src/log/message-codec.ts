@@ -8,7 +8,7 @@ import { stringifyJson } from "../protocol/json";
 import type { SerializedMessage } from "../protocol/messages";
 import type { EncodedBatch } from "./log-store";
 import { partitionOf } from "./partition-map";
-import { normaliseSegment, segmentOf } from "./segment";
+import { normaliseSegment, segmentOf } from "../protocol/segment";
 
 const isStringOrNull = (v: unknown) => v === null || v === undefined || typeof v === "string";
 

@@ -3,7 +3,7 @@
  * partition p owns the contiguous segments [p·128/P, (p+1)·128/P), so a tracker's segment range
  * maps onto a few neighbouring partitions.
  */
-import { MAX_SEGMENT, type SegmentRange, intersect } from "./segment";
+import { MAX_SEGMENT, type SegmentRange, intersect } from "../protocol/segment";
 import type { LogAddress } from "./log-client";
 
 /** The deployment's partition count, validated: a divisor of 128. */

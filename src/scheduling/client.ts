@@ -2,7 +2,7 @@
  * How the Worker reaches a project's pending schedules: each scheduleId lives in one of
  * SCHEDULER_SHARDS Scheduler objects (by its Flux segment), and listings merge all shards.
  */
-import { segmentOf } from "../log/segment";
+import { segmentOf } from "../protocol/segment";
 import { compareCursors, type ListCursor, type PendingSchedule, type ScheduleEntry, type ScheduleSummary } from "./schedule";
 
 /** Scheduler objects per project. Changing it re-routes pending schedules: set it once. */

@@ -5,7 +5,7 @@
  */
 import { partitionStub } from "../log/log-client";
 import { partitionCount, rangeOfPartition } from "../log/partition-map";
-import type { SegmentRange } from "../log/segment";
+import type { SegmentRange } from "../protocol/segment";
 import { millisFromIndex } from "../log/index-clock";
 import type { ConsumerTarget } from "./consumer-name";
 import { consumerObjectName } from "./consumer-name";

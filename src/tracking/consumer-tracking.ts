@@ -10,7 +10,7 @@
 import { BadRequest } from "../errors";
 import type { ReadFilter, ReadOutcome } from "../log/log-store";
 import { partitionsFor, rangeOfPartition } from "../log/partition-map";
-import { EMPTY_RANGE, MAX_SEGMENT, type SegmentRange } from "../log/segment";
+import { EMPTY_RANGE, MAX_SEGMENT, type SegmentRange } from "../protocol/segment";
 import type { FluxResult } from "../protocol/endpoint";
 import { parseJson, stringifyJson } from "../protocol/json";
 import { migrate } from "../storage/migrations";

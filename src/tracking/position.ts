@@ -3,7 +3,7 @@
  * change returns a new position. Indexes are always `bigint` because Flux indexes exceed 2^53.
  */
 import { BadRequest } from "../errors";
-import { MAX_SEGMENT, type SegmentRange } from "../log/segment";
+import { MAX_SEGMENT, type SegmentRange } from "../protocol/segment";
 import { parseJson, stringifyJson } from "../protocol/json";
 
 /** An index as it may arrive: `bigint` from the JSON layer when large, `number` when small. */

@@ -4,7 +4,7 @@
  */
 import type { FluxResult } from "../protocol/endpoint";
 import { rawMessages } from "../protocol/frames";
-import type { SegmentRange } from "../log/segment";
+import type { SegmentRange } from "../protocol/segment";
 import type { Position } from "./position";
 
 /** A batch for one tracker: messages (complete JSON texts) of one segment range. */

@@ -3,7 +3,7 @@
  * consumers and client-controlled trackers the Read's own lastIndex.
  */
 import { minIndexFromMillis } from "../log/index-clock";
-import type { SegmentRange } from "../log/segment";
+import type { SegmentRange } from "../protocol/segment";
 import { Position } from "./position";
 import type { Tracker } from "./tracker";
 

@@ -6,7 +6,7 @@
  * Immutable like the Java: every change returns a new cluster (or `this` when nothing changed).
  * Time is passed in as epoch milliseconds. `toJSON`/`fromJSON` persist it as plain data.
  */
-import { EMPTY_RANGE, MAX_SEGMENT, type SegmentRange } from "../log/segment";
+import { EMPTY_RANGE, MAX_SEGMENT, type SegmentRange } from "../protocol/segment";
 import type { Tracker } from "./tracker";
 
 /** What the cluster keeps of a tracker. Trackers are identified by `trackerId` within the consumer. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FluxSocket, message, payloadOf, refusedUpgrade } from "../support/flux-socket";
 import { type Hub, startHub } from "../support/hub";
-import { segmentOf } from "../../src/log/segment";
+import { segmentOf } from "../../src/protocol/segment";
 
 let hub: Hub;
 beforeAll(async () => {

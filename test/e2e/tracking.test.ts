@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { segmentOf } from "../../src/log/segment";
+import { segmentOf } from "../../src/protocol/segment";
 import { FluxSocket, message, payloadOf } from "../support/flux-socket";
 import { type Hub, startHub } from "../support/hub";
 import { publish, readRequest } from "../support/tracking";

@@ -2,7 +2,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Aggregate } from "../../../durable-objects/Aggregate";
 import { AggregateStream } from "../../../src/eventsourcing/aggregate-stream";
-import { segmentOf } from "../../../src/log/segment";
+import { segmentOf } from "../../../src/protocol/segment";
 import type { SerializedMessage } from "../../../src/protocol/messages";
 import { event } from "./helpers";
 

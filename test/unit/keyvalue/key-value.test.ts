@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { KeyValueShard } from "../../../durable-objects/KeyValueShard";
 import { KeyValueStore } from "../../../src/keyvalue/key-value-store";
 import { KV_SHARDS, groupByShard, shardOf } from "../../../src/keyvalue/shards";
-import { segmentOf } from "../../../src/log/segment";
+import { segmentOf } from "../../../src/protocol/segment";
 
 const data = (text: string) => ({ value: btoa(text), type: "com.example.Thing", revision: 1, format: null });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { segmentOf } from "../../../src/log/segment";
+import { segmentOf } from "../../../src/protocol/segment";
 
 describe("segmentOf", () => {
   it("matches the Java client's murmur3 vectors", () => {

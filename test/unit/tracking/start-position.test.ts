@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { minIndexFromMillis } from "../../../src/log/index-clock";
-import type { SegmentRange } from "../../../src/log/segment";
+import type { SegmentRange } from "../../../src/protocol/segment";
 import { Position } from "../../../src/tracking/position";
 import { startPosition } from "../../../src/tracking/start-position";
 import { trackerFromRead, type ReadSettings, type Tracker } from "../../../src/tracking/tracker";
