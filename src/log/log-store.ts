@@ -2,7 +2,7 @@
  * One log partition's storage on Durable Object SQLite. Messages are stored the way Kafka stores
  * record batches: one row per appended batch (split at ~512 KB), holding the messages' JSON lines
  * and a column per routing field, because a row per message caps appends at the SQLite row rate
- * (docs/architecture.md has the measurements). Indexes inside a row are consecutive, so a row
+ * (docs/architecture.md and docs/performance.md have the measurements). Indexes inside a row are consecutive, so a row
  * needs only its first index.
  */
 import { migrate } from "../storage/migrations";
