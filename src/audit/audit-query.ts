@@ -7,6 +7,7 @@ import { minIndexFromMillis, millisFromIndex } from "../log/index-clock";
 import type { LogType } from "../protocol/messages";
 import { fromBase64, toBase64 } from "../protocol/base64";
 import { BadRequest } from "../errors";
+import type { AuditKeys } from "./audit-row";
 
 /** An audit search of one project. Omitted filters match everything. */
 export interface AuditQuery {
@@ -26,7 +27,7 @@ export interface AuditQuery {
 }
 
 /** One hit: the keys of a message and where it is stored. */
-export interface AuditHit {
+export interface AuditHit extends Omit<AuditKeys, "index"> {
   type: LogType;
   topic: string | null;
   partition: number;
@@ -34,12 +35,6 @@ export interface AuditHit {
   index: string;
   /** When the hub stored the message (epoch ms, from the index). */
   appendedAt: number;
-  timestamp: number | null;
-  messageId: string;
-  payloadType: string | null;
-  correlationId: string | null;
-  traceId: string | null;
-  metadata: Record<string, string> | null;
 }
 
 /** A page of hits; `next` is null on the last page. */
