@@ -1,8 +1,11 @@
 /**
- * What the audit trail keeps of one message: the keys it can be found by, read from the message
- * JSON a partition stores. The message itself is not copied; its address leads back to it.
+ * What the audit trail keeps of one message: the keys it can be found by, which the codec stored
+ * beside the message when it was appended. The message itself is not copied; its address leads
+ * back to it.
  */
 import type { LogAddress } from "../log/log-client";
+import type { KeyRow } from "../log/log-store";
+import { AUDIT_METADATA_CHARS } from "../log/message-codec";
 
 /** A log partition that knows which log it is, so that its audit rows can name it. */
 export interface PartitionIdentity extends LogAddress {
@@ -18,33 +21,35 @@ export interface AuditKeys {
   payloadType: string | null;
   correlationId: string | null;
   traceId: string | null;
-  /** The metadata, when its JSON is at most METADATA_CHARS long. */
+  /** The metadata, when its JSON is at most AUDIT_METADATA_CHARS long. */
   metadata: Record<string, string> | null;
 }
 
-/** Longer metadata is left out of the row: it would bloat D1 and it is in the message anyway. */
-export const METADATA_CHARS = 1024;
-
+/** The fields of a stored message JSON that the keys come from. */
 interface StoredMessage {
-  messageId?: string;
   timestamp?: number | null;
-  data?: { type?: string | null };
   metadata?: Record<string, string> | null;
 }
 
-/** The keys of a stored message (complete JSON, as a partition's `read` returns it). */
-export function auditKeys(index: bigint, text: string): AuditKeys {
-  // Plain JSON.parse: the one number beyond 2^53 is `index`, which comes from the caller instead.
-  const m = JSON.parse(text) as StoredMessage;
+/**
+ * The audit keys of one stored message, from the keys the codec stored beside it; messages stored
+ * before keys had a column are parsed instead (plain JSON.parse: the one number beyond 2^53 is
+ * the index, which comes from the row).
+ */
+export function auditKeys(row: KeyRow): AuditKeys {
+  if (row.keys) {
+    const [timestamp, correlationId, traceId, metadata] = row.keys;
+    return { index: row.index, timestamp, messageId: row.messageId, payloadType: row.type, correlationId, traceId, metadata };
+  }
+  const m = JSON.parse(row.line ?? "{}") as StoredMessage;
   const metadata = m.metadata ?? null;
-  const metadataJson = metadata ? JSON.stringify(metadata) : "";
   return {
-    index,
+    index: row.index,
     timestamp: typeof m.timestamp === "number" ? m.timestamp : null,
-    messageId: m.messageId ?? "",
-    payloadType: m.data?.type ?? null,
+    messageId: row.messageId,
+    payloadType: row.type,
     correlationId: metadata?.$correlationId ?? null,
     traceId: metadata?.$traceId ?? null,
-    metadata: metadata && metadataJson.length <= METADATA_CHARS ? metadata : null,
+    metadata: metadata && JSON.stringify(metadata).length <= AUDIT_METADATA_CHARS ? metadata : null,
   };
 }

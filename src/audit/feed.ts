@@ -33,7 +33,7 @@ const MIGRATIONS = [
 /** What the feed needs of its partition. */
 export interface FeedHost {
   storage: Pick<DurableObjectStorage, "sql" | "getAlarm" | "setAlarm">;
-  log: Pick<LogStore, "read" | "head" | "lag">;
+  log: Pick<LogStore, "readKeys" | "head" | "lag">;
   db: D1Database;
   now?: () => number;
 }
@@ -115,13 +115,10 @@ export class AuditFeed {
     const identity = this.identity;
     if (!identity) return;
     try {
-      const batch = this.host.log.read(this.fedTo, FEED_BATCH);
-      if (batch.indexes.length > 0) {
-        const keys = batch.indexes.map((index, i) => auditKeys(index, batch.messages[i]));
-        await this.host.db.batch(feedStatements(this.host.db, identity, keys));
-      }
+      const batch = this.host.log.readKeys(this.fedTo, FEED_BATCH);
+      if (batch.rows.length > 0) await this.host.db.batch(feedStatements(this.host.db, identity, batch.rows.map(auditKeys)));
       // Nothing readable after the cursor means whatever lies up to the head was purged.
-      this.advance(batch.indexes.length > 0 ? batch.indexes[batch.indexes.length - 1] : batch.head);
+      this.advance(batch.rows.length > 0 ? batch.rows[batch.rows.length - 1].index : batch.head);
       this.failures = 0;
     } catch (e) {
       this.failures++;

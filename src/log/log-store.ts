@@ -19,6 +19,24 @@ export interface EncodedBatch {
   types: (string | null)[];
   /** `target` per message, for result routing. */
   targets: (string | null)[];
+  /** Per message, the keys the audit trail indexes (see `MessageKeys`). */
+  keys: MessageKeys[];
+}
+
+/**
+ * What the audit trail indexes of a message besides its id and type, taken when the message is
+ * encoded so that feeding the audit trail never parses stored messages:
+ * `[timestamp, $correlationId, $traceId, metadata when its JSON is at most 1 KB]`.
+ */
+export type MessageKeys = [number | null, string | null, string | null, Record<string, string> | null];
+
+/** One stored message's keys, for the audit feed. `line` is set only for rows stored before keys were. */
+export interface KeyRow {
+  index: bigint;
+  messageId: string;
+  type: string | null;
+  keys: MessageKeys | null;
+  line: string | null;
 }
 
 /** What an append did. Duplicates (by messageId, within the dedupe window) are not stored again. */
@@ -79,6 +97,7 @@ const MIGRATIONS = [
    );
    CREATE UNIQUE INDEX batches_by_last ON batches (last_index);
    CREATE TABLE log_settings (key TEXT PRIMARY KEY, value TEXT);`,
+  "ALTER TABLE batches ADD COLUMN message_keys TEXT",
 ];
 
 interface BatchRow extends Record<string, SqlStorageValue> {
@@ -145,13 +164,14 @@ export class LogStore {
         const last = index + BigInt(rows.length - 1);
         const targets = rows.map((i) => batch.targets[i]);
         this.storage.sql.exec(
-          "INSERT INTO batches (first_index, last_index, segments, message_ids, types, targets, messages) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          "INSERT INTO batches (first_index, last_index, segments, message_ids, types, targets, message_keys, messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
           first.toString(),
           last.toString(),
           Uint8Array.from(rows, (i) => batch.segments[i]),
           JSON.stringify(rows.map((i) => batch.messageIds[i])),
           JSON.stringify(rows.map((i) => batch.types[i])),
           targets.some((t) => t !== null) ? JSON.stringify(targets) : null,
+          JSON.stringify(rows.map((i) => batch.keys[i])),
           rows.map((i) => batch.lines[i]).join("\n"),
         );
         index = last + 1n;
@@ -199,6 +219,36 @@ export class LogStore {
       }
     }
     return out;
+  }
+
+  /**
+   * The ids, types and audit keys of up to `max` messages after `after`, from their columns: the
+   * messages themselves are read only for rows stored before keys had a column.
+   */
+  readKeys(after: bigint, max: number): { rows: KeyRow[]; head: bigint } {
+    const out: KeyRow[] = [];
+    const cutoff = this.retentionCutoff();
+    const from = cutoff !== null && cutoff > after ? cutoff : after;
+    const cursor = this.storage.sql.exec<{ first: string; ids: string; types: string; keys: string | null; messages: string | null }>(
+      `SELECT CAST(first_index AS TEXT) AS first, message_ids AS ids, types, message_keys AS keys,
+              CASE WHEN message_keys IS NULL THEN messages END AS messages
+       FROM batches WHERE last_index > ? ORDER BY last_index`,
+      from.toString(),
+    );
+    for (const row of cursor) {
+      const first = BigInt(row.first);
+      const ids = JSON.parse(row.ids) as string[];
+      const types = JSON.parse(row.types) as (string | null)[];
+      const keys = row.keys ? (JSON.parse(row.keys) as MessageKeys[]) : null;
+      const lines = row.messages?.split("\n") ?? null;
+      for (let i = 0; i < ids.length; i++) {
+        const index = first + BigInt(i);
+        if (index <= from) continue;
+        if (out.length >= max) return { rows: out, head: this.lastIndex };
+        out.push({ index, messageId: ids[i], type: types[i], keys: keys?.[i] ?? null, line: lines?.[i] ?? null });
+      }
+    }
+    return { rows: out, head: this.lastIndex };
   }
 
   /**

@@ -6,7 +6,7 @@
 import { BadRequest } from "../errors";
 import { stringifyJson } from "../protocol/json";
 import type { SerializedMessage } from "../protocol/messages";
-import type { EncodedBatch } from "./log-store";
+import type { EncodedBatch, MessageKeys } from "./log-store";
 import { partitionOf } from "./partition-map";
 import { normaliseSegment, segmentOf } from "../protocol/segment";
 
@@ -42,6 +42,16 @@ export function checkMessage(m: unknown, i: number): asserts m is SerializedMess
   }
 }
 
+/** Metadata larger than this (as JSON) is left out of the audit keys; the message keeps it. */
+export const AUDIT_METADATA_CHARS = 1024;
+
+/** The audit keys of a checked message. */
+function messageKeys(m: SerializedMessage): MessageKeys {
+  const metadata = m.metadata ?? null;
+  const small = metadata !== null && JSON.stringify(metadata).length <= AUDIT_METADATA_CHARS;
+  return [m.timestamp ?? null, metadata?.$correlationId ?? null, metadata?.$traceId ?? null, small ? metadata : null];
+}
+
 /** The segment a message belongs to: its own (reduced mod 128), else the hash of its messageId. */
 export function messageSegment(m: SerializedMessage, messageId: string): number {
   return typeof m.segment === "number" ? normaliseSegment(m.segment) : segmentOf(messageId);
@@ -60,7 +70,7 @@ export function encodeForPartitions(messages: unknown[], partitions: number): Ma
     const segment = messageSegment(m, messageId);
     const p = partitionOf(segment, partitions);
     let batch = batches.get(p);
-    if (!batch) batches.set(p, (batch = { lines: [], segments: [], messageIds: [], types: [], targets: [] }));
+    if (!batch) batches.set(p, (batch = { lines: [], segments: [], messageIds: [], types: [], targets: [], keys: [] }));
     const { index: _index, segment: _segment, ...rest } = m;
     rest.messageId = messageId;
     batch.lines.push(stringifyJson(rest));
@@ -68,6 +78,7 @@ export function encodeForPartitions(messages: unknown[], partitions: number): Ma
     batch.messageIds.push(messageId);
     batch.types.push(m.data.type ?? null);
     batch.targets.push(m.target ?? null);
+    batch.keys.push(messageKeys(m));
   }
   return batches;
 }

@@ -138,4 +138,20 @@ describe("LogStore", () => {
       expect(store.retentionSeconds).toBe(5);
     });
   });
+
+  it("keeps each message's audit keys beside it, and falls back to the message for rows without them", async () => {
+    await withStore((store, storage) => {
+      const batch = encodeForPartitions(
+        [{ data: { value: "e30=", type: "T" }, messageId: "k1", timestamp: 42, metadata: { $correlationId: "c-1", $traceId: "t-1" } }],
+        1,
+      ).get(0)!;
+      store.append(batch);
+      const [row] = store.readKeys(-1n, 10).rows;
+      expect(row).toMatchObject({ messageId: "k1", type: "T", keys: [42, "c-1", "t-1", { $correlationId: "c-1", $traceId: "t-1" }], line: null });
+      storage.sql.exec("UPDATE batches SET message_keys = NULL");
+      const [old] = store.readKeys(-1n, 10).rows;
+      expect(old.keys).toBeNull();
+      expect(JSON.parse(old.line!).metadata.$traceId).toBe("t-1");
+    });
+  });
 });
