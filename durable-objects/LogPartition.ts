@@ -8,32 +8,32 @@ import type { PartitionIdentity } from "../src/audit/audit-row";
 import { AuditFeed, type FeedLag } from "../src/audit/feed";
 import { type AppendOutcome, type EncodedBatch, LogStore, type PartitionLag, type ReadFilter, type ReadOutcome } from "../src/log/log-store";
 import type { SegmentRange } from "../src/protocol/segment";
+import { AppendQueue } from "../src/log/append-queue";
 import { Watchers } from "../src/log/watchers";
 
 export class LogPartition extends DurableObject<Cloudflare.Env> {
   private log!: LogStore;
   private watchers!: Watchers;
   private feed!: AuditFeed;
+  private queue!: AppendQueue;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       this.log = new LogStore(ctx.storage, { dedupeWindowMillis: Number(env.DEDUPE_WINDOW_SECONDS ?? "120") * 1000 });
       this.watchers = new Watchers(ctx.storage.sql);
+      this.queue = new AppendQueue((batches) => this.log.appendMany(batches), () => this.wakeWatchers());
       this.feed = await AuditFeed.open({ storage: ctx.storage, log: this.log, db: env.DB });
     });
   }
 
   /**
-   * Stores a batch; resolves once it is durable. `identity` names this partition's log for its
+   * Stores a batch (grouped with appends that arrive together); resolves once it is durable. `identity` names this partition's log for its
    * audit rows (remembered the first time); the audit feed itself runs later, in the alarm.
    */
   async append(batch: EncodedBatch, identity?: PartitionIdentity): Promise<AppendOutcome> {
-    const outcome = this.log.append(batch);
-    if (outcome.stored > 0) {
-      this.wakeWatchers();
-      await this.feed.appended(identity);
-    }
+    const outcome = await this.queue.submit(batch);
+    if (outcome.stored > 0) await this.feed.appended(identity);
     return outcome;
   }
 

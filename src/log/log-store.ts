@@ -138,50 +138,65 @@ export class LogStore {
 
   /** Stores a batch atomically, assigning consecutive indexes; skips messageIds seen in the dedupe window. */
   append(batch: EncodedBatch): AppendOutcome {
+    return this.appendMany([batch])[0];
+  }
+
+  /**
+   * Stores several batches in one transaction (group commit: one commit for appends that arrived
+   * together), each with its own outcome. Memory (head, dedupe window) changes only once the
+   * transaction has committed.
+   */
+  appendMany(batches: EncodedBatch[]): AppendOutcome[] {
     const now = this.now();
     this.expireDedupe(now);
+    const pending = { lastIndex: this.lastIndex, ids: new Set<string>() };
+    const outcomes = this.storage.transactionSync(() => {
+      const result = batches.map((batch) => this.storeBatch(batch, now, pending));
+      this.purgeExpired(now);
+      return result;
+    });
+    this.lastIndex = pending.lastIndex;
+    for (const id of pending.ids) this.recentIds.set(id, now);
+    return outcomes;
+  }
+
+  private storeBatch(batch: EncodedBatch, now: number, pending: { lastIndex: bigint; ids: Set<string> }): AppendOutcome {
     const keep: number[] = [];
-    const seenInBatch = new Set<string>();
     for (let i = 0; i < batch.lines.length; i++) {
       const id = batch.messageIds[i];
-      if (this.recentIds.has(id) || seenInBatch.has(id)) continue;
-      seenInBatch.add(id);
+      if (this.recentIds.has(id) || pending.ids.has(id)) continue;
+      pending.ids.add(id);
       keep.push(i);
     }
-    if (keep.length === 0) return { stored: 0, duplicates: batch.lines.length, lastIndex: this.lastIndex };
-
-    let index = nextIndex(this.lastIndex, now);
-    this.storage.transactionSync(() => {
-      for (let start = 0; start < keep.length; ) {
-        let end = start;
-        let chars = 0;
-        while (end < keep.length && (end === start || chars + batch.lines[keep[end]].length < ROW_CHARS)) {
-          chars += batch.lines[keep[end]].length + 1;
-          end++;
-        }
-        const rows = keep.slice(start, end);
-        const first = index;
-        const last = index + BigInt(rows.length - 1);
-        const targets = rows.map((i) => batch.targets[i]);
-        this.storage.sql.exec(
-          "INSERT INTO batches (first_index, last_index, segments, message_ids, types, targets, message_keys, messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          first.toString(),
-          last.toString(),
-          Uint8Array.from(rows, (i) => batch.segments[i]),
-          JSON.stringify(rows.map((i) => batch.messageIds[i])),
-          JSON.stringify(rows.map((i) => batch.types[i])),
-          targets.some((t) => t !== null) ? JSON.stringify(targets) : null,
-          JSON.stringify(rows.map((i) => batch.keys[i])),
-          rows.map((i) => batch.lines[i]).join("\n"),
-        );
-        index = last + 1n;
-        start = end;
+    if (keep.length === 0) return { stored: 0, duplicates: batch.lines.length, lastIndex: pending.lastIndex };
+    let index = nextIndex(pending.lastIndex, now);
+    for (let start = 0; start < keep.length; ) {
+      let end = start;
+      let chars = 0;
+      while (end < keep.length && (end === start || chars + batch.lines[keep[end]].length < ROW_CHARS)) {
+        chars += batch.lines[keep[end]].length + 1;
+        end++;
       }
-      this.purgeExpired(now);
-    });
-    this.lastIndex = index - 1n;
-    for (const i of keep) this.recentIds.set(batch.messageIds[i], now);
-    return { stored: keep.length, duplicates: batch.lines.length - keep.length, lastIndex: this.lastIndex };
+      const rows = keep.slice(start, end);
+      const first = index;
+      const last = index + BigInt(rows.length - 1);
+      const targets = rows.map((i) => batch.targets[i]);
+      this.storage.sql.exec(
+        "INSERT INTO batches (first_index, last_index, segments, message_ids, types, targets, message_keys, messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        first.toString(),
+        last.toString(),
+        Uint8Array.from(rows, (i) => batch.segments[i]),
+        JSON.stringify(rows.map((i) => batch.messageIds[i])),
+        JSON.stringify(rows.map((i) => batch.types[i])),
+        targets.some((t) => t !== null) ? JSON.stringify(targets) : null,
+        JSON.stringify(rows.map((i) => batch.keys[i])),
+        rows.map((i) => batch.lines[i]).join("\n"),
+      );
+      index = last + 1n;
+      start = end;
+    }
+    pending.lastIndex = index - 1n;
+    return { stored: keep.length, duplicates: batch.lines.length - keep.length, lastIndex: pending.lastIndex };
   }
 
   /**
