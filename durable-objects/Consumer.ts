@@ -9,8 +9,9 @@ import { partitionCount } from "../src/log/partition-map";
 import { MAX_SEGMENT, type SegmentRange } from "../src/protocol/segment";
 import type { FluxResult } from "../src/protocol/endpoint";
 import { stringifyJson } from "../src/protocol/json";
+import { registerConsumer } from "../src/metrics/registry";
 import { resultText } from "../src/session/dispatch";
-import { ConsumerTracking, type Requester } from "../src/tracking/consumer-tracking";
+import { ConsumerTracking, type Recipient, type Requester } from "../src/tracking/consumer-tracking";
 import { type ConsumerTarget, consumerObjectName } from "../src/tracking/consumer-name";
 import type { ReadSettings } from "../src/tracking/tracker";
 
@@ -93,6 +94,8 @@ export class Consumer extends DurableObject<Cloudflare.Env> {
   private create(target: ConsumerTarget): ConsumerTracking {
     const env = this.env;
     const name = consumerObjectName(target);
+    // Objects cannot be listed: metrics learn of consumers from this registry.
+    this.ctx.waitUntil(registerConsumer(env.DB, target).catch((e) => console.warn(`consumer ${name} not registered for metrics`, e)));
     return new ConsumerTracking(
       {
         sql: this.ctx.storage.sql,
@@ -100,9 +103,8 @@ export class Consumer extends DurableObject<Cloudflare.Env> {
         partitions: partitionCount(env),
         read: (p: number, after: bigint, maxSize: number, filter: ReadFilter) => partitionStub(env, target.log, p).read(after, maxSize, filter),
         watch: (p: number, after: bigint) => partitionStub(env, target.log, p).watch(name, after),
-        deliver: (sessionId: string, requestId: unknown, result: FluxResult) =>
-          env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(sessionId)).deliver(resultText(result, requestId as number)),
-        isSessionOpen: (sessionId: string) => env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(sessionId)).isOpen(),
+        deliver: (to: Recipient, requestId: unknown, result: FluxResult) => recipient(env, to).deliver(resultText(result, requestId as number)),
+        isSessionOpen: (to: Recipient) => recipient(env, to).isOpen(),
         setAlarm: (at: number | null) => this.setAlarm(at),
       },
       target.messageType,
@@ -115,6 +117,13 @@ export class Consumer extends DurableObject<Cloudflare.Env> {
     if (at === null) void this.ctx.storage.deleteAlarm();
     else void this.ctx.storage.setAlarm(at);
   }
+}
+
+/** The object a tracker's results go to: a client's socket, or a web gateway waiting for WEBRESPONSEs. */
+function recipient(env: Cloudflare.Env, to: Recipient): { deliver(result: string): Promise<boolean>; isOpen(): Promise<boolean> } {
+  return to.deliverTo === "gateway"
+    ? env.WEB_GATEWAY.get(env.WEB_GATEWAY.idFromName(to.sessionId))
+    : env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(to.sessionId));
 }
 
 /** Results travel as JSON text: stored messages are embedded raw, which structured clone cannot carry. */

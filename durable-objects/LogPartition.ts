@@ -10,11 +10,13 @@ import { type AppendOutcome, type EncodedBatch, LogStore, type PartitionLag, typ
 import type { SegmentRange } from "../src/protocol/segment";
 import { AppendQueue } from "../src/log/append-queue";
 import { Watchers } from "../src/log/watchers";
+import { AppendCounts, type AppendStats } from "../src/metrics/append-counts";
 
 export class LogPartition extends DurableObject<Cloudflare.Env> {
   private log!: LogStore;
   private watchers!: Watchers;
   private feed!: AuditFeed;
+  private appends!: AppendCounts;
   private queue!: AppendQueue;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
@@ -22,7 +24,15 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     ctx.blockConcurrencyWhile(async () => {
       this.log = new LogStore(ctx.storage, { dedupeWindowMillis: Number(env.DEDUPE_WINDOW_SECONDS ?? "120") * 1000 });
       this.watchers = new Watchers(ctx.storage.sql);
-      this.queue = new AppendQueue((batches) => this.log.appendMany(batches), () => this.wakeWatchers());
+      this.appends = new AppendCounts(ctx.storage.sql);
+      this.queue = new AppendQueue(
+        (batches) => this.log.appendMany(batches),
+        (outcomes) => {
+          const stored = outcomes.filter((o) => o.stored > 0);
+          this.appends.count(stored.reduce((n, o) => n + o.stored, 0), stored.length);
+          this.wakeWatchers();
+        },
+      );
       this.feed = await AuditFeed.open({ storage: ctx.storage, log: this.log, db: env.DB });
     });
   }
@@ -55,6 +65,11 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
   /** Sets this partition's retention (null keeps messages forever). */
   async setRetention(seconds: number | null): Promise<void> {
     this.log.setRetention(seconds);
+  }
+
+  /** Messages and appends counted, in total and per minute (metrics). */
+  async appendStats(): Promise<AppendStats> {
+    return this.appends.stats();
   }
 
   /** How far the audit trail is behind this partition. */

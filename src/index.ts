@@ -1,11 +1,13 @@
 /**
- * The Worker entry: Flux WebSocket connections go to a ClientSession object of their own; all
- * other requests go to the Hono HTTP application.
+ * The Worker entry: requests under the web prefix become WEBREQUESTs (src/http/gateway.ts); Flux
+ * WebSocket connections go to a ClientSession object of their own; all other requests go to the
+ * Hono HTTP application.
  */
 import { authorize } from "./auth/authorize";
 import { withoutKeyPath } from "./auth/presented-key";
 import { HubError, restoreError } from "./errors";
 import { createApp } from "./http/app";
+import { handleWebRequest, webPath } from "./http/gateway";
 import { parseSessionRequest } from "./session/session-info";
 
 export { LogPartition } from "../durable-objects/LogPartition";
@@ -14,6 +16,7 @@ export { Consumer } from "../durable-objects/Consumer";
 export { Aggregate } from "../durable-objects/Aggregate";
 export { KeyValueShard } from "../durable-objects/KeyValueShard";
 export { Scheduler } from "../durable-objects/Scheduler";
+export { WebGateway } from "../durable-objects/WebGateway";
 
 const app = createApp();
 
@@ -37,6 +40,8 @@ async function connect(request: Request, env: Cloudflare.Env): Promise<Response>
 
 export default {
   fetch(request, env, ctx) {
+    const web = webPath(new URL(request.url), env);
+    if (web !== null) return handleWebRequest(request, env, web);
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") return connect(request, env);
     return app.fetch(request, env, ctx);
   },

@@ -1,6 +1,6 @@
 /**
- * The Hono application: the HTTP API under /api, `GET /health`, and the one `onError` that turns
- * every failure into a JSON body naming the problem.
+ * The Hono application: the HTTP API under /api, `GET /health`, `GET /metrics` (Prometheus), and
+ * the one `onError` that turns every failure into a JSON body naming the problem.
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -12,6 +12,7 @@ import { consumerRoutes } from "./consumers";
 import { eventSourcingRoutes } from "./eventsourcing";
 import { keyValueRoutes } from "./keyvalue";
 import { logRoutes } from "./logs";
+import { metricsRoutes, prometheusRoutes } from "./metrics";
 import { schedulingRoutes } from "./scheduling";
 import { searchRoutes } from "./search";
 
@@ -32,6 +33,8 @@ export function createApp(): Hono<HubEnv> {
   app.route("/api/projects/:projectId/kv", keyValueRoutes);
   app.route("/api/projects/:projectId/schedules", schedulingRoutes);
   app.route("/api/projects/:projectId/search", searchRoutes);
+  app.route("/api/projects/:projectId/metrics", metricsRoutes);
+  app.route("/metrics", prometheusRoutes);
   app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((error, c) => {
     const err = restoreError(error);

@@ -29,24 +29,39 @@ export interface TrackingHost {
   read(partition: number, after: bigint, maxSize: number, filter: ReadFilter): Promise<ReadOutcome>;
   /** Registers for a wake-up when the partition's head passes `after`; returns its current head. */
   watch(partition: number, after: bigint): Promise<bigint>;
-  /** Sends a result on a session's socket; false when the session is gone. */
-  deliver(sessionId: string, requestId: unknown, result: FluxResult): Promise<boolean>;
-  /** Whether a session's socket is still open (false after a crash dropped it unannounced). */
-  isSessionOpen(sessionId: string): Promise<boolean>;
+  /** Sends a result to the tracker's requester; false when it is gone. */
+  deliver(to: Recipient, requestId: unknown, result: FluxResult): Promise<boolean>;
+  /** Whether a requester is still there (false after a crash dropped a socket unannounced). */
+  isSessionOpen(to: Recipient): Promise<boolean>;
   /** Arms the object's one alarm (null: none needed). */
   setAlarm(at: number | null): void;
 }
+
+/**
+ * Which kind of object parked a Read and gets its result: a ClientSession (a client's socket) or
+ * a WebGateway (the hub itself waiting for WEBRESPONSEs).
+ */
+export type DeliverTo = "session" | "gateway";
 
 /** Who sent a tracker request. */
 export interface Requester {
   sessionId: string;
   clientId: string;
+  /** Default "session". */
+  deliverTo?: DeliverTo;
+}
+
+/** Where a tracker's results go: the object named `sessionId` of kind `deliverTo`. */
+export interface Recipient {
+  sessionId: string;
+  deliverTo: DeliverTo;
 }
 
 type ParkedKind = "read" | "claim";
 
 interface TrackerRow {
   tracker: Tracker;
+  recipient: Recipient;
   parkedRequest: unknown;
   parkedKind: ParkedKind | null;
   lastSegment: SegmentRange | null;
@@ -64,6 +79,7 @@ const MIGRATIONS = [
      last_segment TEXT
    );
    CREATE INDEX trackers_by_session ON trackers (session_id);`,
+  `ALTER TABLE trackers ADD COLUMN deliver_to TEXT NOT NULL DEFAULT 'session';`,
 ];
 
 /** Settings that every tracker of one consumer must share. */
@@ -130,7 +146,7 @@ export class ConsumerTracking {
       const row = this.trackerRow(trackerId);
       if (!row) return;
       if (sendFinalEmptyBatch && row.parkedKind === "read") {
-        await this.host.deliver(row.tracker.sessionId!, row.parkedRequest, readResult(emptyBatch([...EMPTY_RANGE], this.position, true)));
+        await this.host.deliver(row.recipient, row.parkedRequest, readResult(emptyBatch([...EMPTY_RANGE], this.position, true)));
       }
       this.remove([trackerId]);
       await this.retryParked();
@@ -171,7 +187,7 @@ export class ConsumerTracking {
         const row = this.trackerRow(id)!;
         if (row.parkedKind === "read") {
           const segment = this.cluster.getSegment(row.tracker) ?? [...EMPTY_RANGE];
-          await this.host.deliver(row.tracker.sessionId!, row.parkedRequest, readResult(emptyBatch(segment, this.position, true)));
+          await this.host.deliver(row.recipient, row.parkedRequest, readResult(emptyBatch(segment, this.position, true)));
           // As in Flux, a tracker holding a batch (even an empty one) keeps its range until it reads again.
           if (this.cluster.contains(id)) this.cluster = this.cluster.withActiveTracker(row.tracker, now);
         }
@@ -208,17 +224,19 @@ export class ConsumerTracking {
     const previous = this.trackerRow(tracker.trackerId);
     if (previous?.parkedKind === "read" && stringifyJson(previous.parkedRequest) !== stringifyJson(requestId ?? null)) {
       const segment = this.cluster.getSegment(previous.tracker) ?? [...EMPTY_RANGE];
-      await this.host.deliver(previous.tracker.sessionId!, previous.parkedRequest, readResult(emptyBatch(segment, this.position, true)));
+      await this.host.deliver(previous.recipient, previous.parkedRequest, readResult(emptyBatch(segment, this.position, true)));
     }
     const before = stringifyJson(this.cluster.toJSON());
     this.cluster = this.cluster.withWaitingTracker(tracker);
     this.host.sql.exec(
-      `INSERT INTO trackers (tracker_id, session_id, settings, parked_request, parked_kind, deadline)
-       VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (tracker_id) DO UPDATE SET session_id = excluded.session_id, settings = excluded.settings,
-         parked_request = excluded.parked_request, parked_kind = excluded.parked_kind, deadline = excluded.deadline`,
+      `INSERT INTO trackers (tracker_id, session_id, deliver_to, settings, parked_request, parked_kind, deadline)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tracker_id) DO UPDATE SET session_id = excluded.session_id, deliver_to = excluded.deliver_to,
+         settings = excluded.settings, parked_request = excluded.parked_request, parked_kind = excluded.parked_kind,
+         deadline = excluded.deadline`,
       tracker.trackerId,
       from.sessionId,
+      from.deliverTo ?? "session",
       stringifyJson(tracker),
       stringifyJson(requestId ?? null),
       kind,
@@ -311,7 +329,7 @@ export class ConsumerTracking {
         const result = await this.attempt(row.tracker, row.parkedKind!);
         if (!result) continue;
         this.unpark(id);
-        if (!(await this.host.deliver(row.tracker.sessionId!, row.parkedRequest, result))) this.remove([id]);
+        if (!(await this.host.deliver(row.recipient, row.parkedRequest, result))) this.remove([id]);
       }
       this.saveCluster();
       if (stringifyJson(this.cluster.toJSON()) === before) return;
@@ -324,11 +342,13 @@ export class ConsumerTracking {
    */
   private async dropDeadSessions(joining: string): Promise<void> {
     const sessions = this.host.sql
-      .exec<{ session: string }>("SELECT DISTINCT session_id AS session FROM trackers WHERE session_id != ?", joining)
-      .toArray()
-      .map((r) => r.session);
-    const open = await Promise.all(sessions.map((id) => this.host.isSessionOpen(id).catch(() => true)));
-    const dead = sessions.filter((_, i) => !open[i]);
+      .exec<{ sessionId: string; deliverTo: DeliverTo }>(
+        "SELECT DISTINCT session_id AS sessionId, deliver_to AS deliverTo FROM trackers WHERE session_id != ?",
+        joining,
+      )
+      .toArray();
+    const open = await Promise.all(sessions.map((to) => this.host.isSessionOpen(to).catch(() => true)));
+    const dead = sessions.filter((_, i) => !open[i]).map((to) => to.sessionId);
     if (dead.length === 0) return;
     const ids = this.host.sql
       .exec<{ id: string; session: string }>("SELECT tracker_id AS id, session_id AS session FROM trackers")
@@ -368,8 +388,15 @@ export class ConsumerTracking {
 
   private trackerRow(trackerId: string): TrackerRow | null {
     const row = this.host.sql
-      .exec<{ settings: string; parked_request: string | null; parked_kind: ParkedKind | null; last_segment: string | null }>(
-        "SELECT settings, parked_request, parked_kind, last_segment FROM trackers WHERE tracker_id = ?",
+      .exec<{
+        session_id: string;
+        deliver_to: DeliverTo;
+        settings: string;
+        parked_request: string | null;
+        parked_kind: ParkedKind | null;
+        last_segment: string | null;
+      }>(
+        "SELECT session_id, deliver_to, settings, parked_request, parked_kind, last_segment FROM trackers WHERE tracker_id = ?",
         trackerId,
       )
       .toArray()[0];
@@ -377,6 +404,7 @@ export class ConsumerTracking {
     const tracker = parseJson(row.settings) as Tracker;
     return {
       tracker: { ...tracker, lastIndex: tracker.lastIndex === null ? null : toIndex(tracker.lastIndex) },
+      recipient: { sessionId: row.session_id, deliverTo: row.deliver_to },
       parkedRequest: row.parked_request === null ? null : parseJson(row.parked_request),
       parkedKind: row.parked_kind,
       lastSegment: row.last_segment ? (JSON.parse(row.last_segment) as SegmentRange) : null,

@@ -34,6 +34,7 @@ const DURABLE_OBJECTS = {
   AGGREGATE: "Aggregate",
   KEY_VALUE: "KeyValueShard",
   SCHEDULER: "Scheduler",
+  WEB_GATEWAY: "WebGateway",
 };
 
 /** Options for a local hub. */

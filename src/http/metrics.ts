@@ -1,0 +1,55 @@
+/**
+ * Metrics over HTTP: `GET /api/projects/:projectId/metrics` as JSON, and `GET /metrics?projectId=`
+ * as Prometheus text for scrapers (authorized like project routes: a scraper presents the
+ * project's key as a Bearer token or `apiKey`). Both take optional repeated `log=<type>[/<topic>]`
+ * and `consumer=<type>[/<topic>]/<name>` to report just those instead of everything registered.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { authorize } from "../auth/authorize";
+import { BadRequest } from "../errors";
+import { NAME, logAddress } from "../log/log-path";
+import { type MetricsSelection, projectMetrics } from "../metrics/project-metrics";
+import { PROMETHEUS_CONTENT_TYPE, prometheusText } from "../metrics/prometheus";
+import { type MessageType, parseMessageType } from "../protocol/messages";
+import type { HubEnv } from "./app";
+import { projectParam } from "./validation";
+
+function messageType(name: string): MessageType {
+  const type = parseMessageType(name);
+  if (!type) throw new BadRequest(`unknown message type "${name}"`);
+  return type;
+}
+
+/** The logs and consumers named in the query, or everything registered when none are. */
+function selection(c: Context<HubEnv>, projectId: string): MetricsSelection {
+  const logs = c.req.queries("log")?.map((spec) => {
+    const [type, topic, ...rest] = spec.split("/");
+    if (rest.length) throw new BadRequest(`log must be <type>[/<topic>], got "${spec}"`);
+    return logAddress(projectId, messageType(type), topic);
+  });
+  const consumers = c.req.queries("consumer")?.map((spec) => {
+    const parts = spec.split("/");
+    if (parts.length < 2 || parts.length > 3) throw new BadRequest(`consumer must be <type>[/<topic>]/<name>, got "${spec}"`);
+    const consumer = parts[parts.length - 1];
+    if (!NAME.test(consumer)) throw new BadRequest(`consumer must match ${NAME.source}`);
+    const type = messageType(parts[0]);
+    return { log: logAddress(projectId, type, parts.length === 3 ? parts[1] : null), messageType: type, consumer };
+  });
+  return { logs, consumers };
+}
+
+/** Routes under `/api/projects/:projectId/metrics`. */
+export const metricsRoutes = new Hono<HubEnv>().get("/", async (c) => {
+  const projectId = projectParam(c);
+  return c.json(await projectMetrics(c.env, projectId, selection(c, projectId)));
+});
+
+/** `GET /metrics?projectId=…`: one project's metrics for Prometheus. */
+export const prometheusRoutes = new Hono<HubEnv>().get("/", async (c) => {
+  const projectId = c.req.query("projectId") ?? "public";
+  if (!NAME.test(projectId)) throw new BadRequest(`projectId "${projectId}" has characters outside ${NAME.source}`);
+  await authorize(c.env, c.req.raw, projectId);
+  const metrics = await projectMetrics(c.env, projectId, selection(c, projectId));
+  return c.body(prometheusText(metrics), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
+});
