@@ -1,8 +1,11 @@
 /**
  * Turns per-round samples into medians and ratios, and writes them as a Markdown table and JSON.
  * Ratios to the ceiling are taken round by round (each workload against the ceiling measured in
- * the same round) and then the median is reported, so drifting machine load cancels out.
+ * the same round) and then the median is reported, so drifting machine load cancels out. Also the
+ * number formats and the results writer that the other suites share.
  */
+import { renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Machine } from "./machine";
 import { type Kind, type Workload, megabytesPerSecond } from "./workloads";
 
@@ -69,10 +72,12 @@ export function summarise(workloads: Workload[], samples: Map<string, number[]>)
   });
 }
 
-const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
-const int = (n: number) => Math.round(n).toLocaleString("en-US");
+export const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+/** A whole number with thousands separators. */
+export const int = (n: number) => Math.round(n).toLocaleString("en-US");
 
-function ratio(r: number): string {
+/** A ratio with two significant-ish digits: 0.35×, 1.8×, 12×. */
+export function ratio(r: number): string {
   return r >= 10 ? `${r.toFixed(0)}×` : r >= 1 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`;
 }
 
@@ -107,4 +112,14 @@ export function markdownReport(r: BenchResult): string {
     "![Append throughput](append.svg)",
     "",
   ].join("\n");
+}
+
+/** Writes files into bench/results/, each whole or not at all. */
+export function writeResults(files: Record<string, string>): void {
+  const dir = join(resolve(import.meta.dirname), "results");
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(dir, name);
+    writeFileSync(`${path}.tmp`, text);
+    renameSync(`${path}.tmp`, path);
+  }
 }

@@ -1,0 +1,128 @@
+/**
+ * The hub through its own Node SDK (src/client): Appends of 1,000 messages with guarantee STORED,
+ * trackers that Read and StorePosition per batch, and query → handler → RESULT request/response.
+ * Every run is its own project, so its logs start empty.
+ */
+import { type FluxClient, connect } from "../../src/client";
+import { Endpoints, readPath } from "../../src/client/endpoints";
+import type { Logger } from "../../src/client/logger";
+import { Tracker } from "../../src/client/tracker";
+import type { Hub } from "../../test/support/hub";
+import { Arrivals, Countdown, steady, windowed, within } from "./flow";
+import { type PayloadPool, payload } from "./payload";
+import { BATCH, IN_FLIGHT, type System } from "./system";
+
+/** SDK diagnostics (reconnects, retries) go to stderr; a bench run should show none. */
+const logger: Logger = {
+  warn: (m, ...d) => process.stderr.write(`bench: hub client: ${m} ${d.map(String).join(" ")}\n`),
+  error: (m, ...d) => process.stderr.write(`bench: hub client: ${m} ${d.map(String).join(" ")}\n`),
+};
+
+const client = (hub: Hub, projectId: string, clientName: string): FluxClient => connect({ url: hub.wsUrl, projectId, clientName, logger });
+
+/** A tracker on the EVENT log of `projectId` (the SDK's own Tracker, Read + StorePosition). */
+function tracker(hub: Hub, projectId: string, consumer: string, id: string, lastIndex: bigint | null, signal: AbortSignal) {
+  const endpoints = new Endpoints({
+    url: hub.wsUrl, projectId, clientName: "bench-consumer", clientId: id, compression: "LZ4", logger, pingIntervalMs: 10_000, pingTimeoutMs: 5_000,
+  });
+  const t = new Tracker(
+    endpoints.connection(readPath("EVENT")),
+    {
+      messageType: "EVENT", consumer, trackerId: id, maxSize: BATCH, maxTimeoutMs: 1000, typeFilter: null, filterMessageTarget: false,
+      ignoreSegment: false, singleTracker: false, clientControlledIndex: false, lastIndex, storePositions: true,
+    },
+    signal,
+    logger,
+  );
+  return { tracker: t, close: () => endpoints.close() };
+}
+
+export function hubSystem(hub: Hub): System {
+  const project = (run: string) => `peers-${run}`;
+  return {
+    id: "hub",
+    async publish(run, pool: PayloadPool, count) {
+      const c = client(hub, project(run), "bench-publisher");
+      try {
+        const start = performance.now();
+        await windowed(count, BATCH, IN_FLIGHT, (from, n) =>
+          c.publish("EVENT", Array.from({ length: n }, (_, k) => pool.values[(from + k) % pool.values.length]), { guarantee: "STORED", timeoutMs: 60_000 }),
+        );
+        return (performance.now() - start) / 1000;
+      } finally {
+        await c.close();
+      }
+    },
+    async drop() {
+      // Logs live in the hub's temporary data folder, deleted when the hub stops.
+    },
+    async consume(run, group, consumers, count) {
+      const countdown = new Countdown(count);
+      const controller = new AbortController();
+      const trackers = Array.from({ length: consumers }, (_, k) => tracker(hub, project(run), group, `${group}-${k}`, -1n, controller.signal));
+      const start = performance.now();
+      const loops = trackers.map(async ({ tracker: t }) => {
+        while (!countdown.done && !controller.signal.aborted) {
+          const batch = await t.read();
+          if (!batch) continue;
+          await t.commit(batch);
+          countdown.add(batch.messages.length);
+        }
+      });
+      try {
+        return ((await within(120_000, `hub consume ${group}`, countdown.of(loops))) - start) / 1000;
+      } finally {
+        controller.abort();
+        await Promise.allSettled(loops);
+        await Promise.all(trackers.map(async ({ tracker: t, close }) => (await t.disconnect(), close())));
+      }
+    },
+    async latency(run, rate, seconds, size, arrivals: Arrivals) {
+      const controller = new AbortController();
+      const { tracker: t, close } = tracker(hub, project(run), "latency", "latency-0", -1n, controller.signal);
+      const loop = (async () => {
+        while (!controller.signal.aborted) {
+          const batch = await t.read();
+          if (!batch) continue;
+          for (const m of batch.messages) arrivals.add((m.payload as { t: number }).t);
+          await t.commit(batch);
+        }
+      })();
+      const c = client(hub, project(run), "bench-publisher");
+      try {
+        arrivals.sent = await steady(rate, seconds, 5, (from, n) =>
+          c.publish("EVENT", Array.from({ length: n }, (_, k) => JSON.parse(payload(from + k, size, performance.now()))), { guarantee: "STORED" }),
+        );
+        await arrivals.drained();
+      } finally {
+        controller.abort();
+        await c.close();
+        await Promise.allSettled([loop]);
+        await t.disconnect();
+        close();
+      }
+    },
+    async requestReply(run, count, size) {
+      const handler = client(hub, project(run), "bench-handler");
+      const asker = client(hub, project(run), "bench-asker");
+      const consumer = handler.consume({ consumer: "echo", messageType: "QUERY", fromBeginning: true, maxTimeoutMs: 5_000, handler: (m) => m.payload });
+      const body = JSON.parse(payload(0, size));
+      try {
+        for (let i = 0; i < 10; i++) await asker.query(body, { timeoutMs: 10_000 });
+        const times: number[] = [];
+        for (let i = 0; i < count; i++) {
+          const t0 = performance.now();
+          await asker.query(body, { timeoutMs: 10_000 });
+          times.push(performance.now() - t0);
+        }
+        return times;
+      } finally {
+        await consumer.stop();
+        await Promise.all([asker.close(), handler.close()]);
+      }
+    },
+    async close() {
+      // The runner stops the hub itself.
+    },
+  };
+}
