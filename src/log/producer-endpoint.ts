@@ -3,7 +3,9 @@
  */
 import { BadRequest, PayloadTooLarge } from "../errors";
 import { type Endpoint, VOID } from "../protocol/endpoint";
-import { appendToLog, setRetention } from "./log-client";
+import { appendCoalesced } from "./append-coalescer";
+import { setRetention } from "./log-client";
+import { checkMessage } from "./message-codec";
 import { logAddress, parseLogPath } from "./log-path";
 
 /** The most messages one Append may carry. */
@@ -17,8 +19,10 @@ export const producerEndpoint: Endpoint = {
     if (messages.length > MAX_APPEND_MESSAGES) {
       throw new PayloadTooLarge(`append of ${messages.length} messages exceeds ${MAX_APPEND_MESSAGES}`);
     }
+    // Checked here, per request, so that a bad request fails alone before appends are coalesced.
+    messages.forEach(checkMessage);
     const path = parseLogPath(session.path)!;
-    await appendToLog(env, logAddress(session.projectId, path.messageType, session.topic), messages);
+    await appendCoalesced(env, logAddress(session.projectId, path.messageType, session.topic), messages);
     return VOID;
   },
 

@@ -52,5 +52,12 @@ export const COMMAND_TYPES: ReadonlySet<string> = new Set([
   "indexDocuments", "bulkUpdateDocuments", "deleteDocumentById", "deleteDocuments", "deleteCollection", "createAuditTrail",
 ]);
 
+/**
+ * Requests that may start together with their neighbours of the same type in one frame. Appends
+ * qualify: they keep their order through the log's coalescer, which turns a frame's appends into
+ * one call per partition. Everything else runs strictly one after another.
+ */
+export const CONCURRENT_TYPES: ReadonlySet<string> = new Set(["append"]);
+
 /** The `VoidResult` body. */
 export const VOID: FluxResult = { "@type": "void" };

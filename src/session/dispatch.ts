@@ -4,7 +4,7 @@
  * acknowledged. Failures become `ErrorResult`s; nothing here closes the session.
  */
 import { HubError, restoreError } from "../errors";
-import { COMMAND_TYPES, type EncodingEndpoint, type FluxRequest, type FluxResult, type SessionInfo } from "../protocol/endpoint";
+import { COMMAND_TYPES, CONCURRENT_TYPES, type EncodingEndpoint, type FluxRequest, type FluxResult, type SessionInfo } from "../protocol/endpoint";
 import { stringifyJson } from "../protocol/json";
 
 /** Serialises a result (or an already encoded result body) for the request it answers. */
@@ -29,20 +29,31 @@ export async function dispatch<E>(
   env: E,
 ): Promise<string[]> {
   const out: string[] = [];
-  for (const request of requests) {
-    const type = request["@type"];
-    const handler = Object.hasOwn(endpoint, type) ? endpoint[type] : undefined;
-    let result: FluxResult | string | null;
-    try {
-      if (!handler) throw new HubError("bad_request", `unknown request type "${type}" on /${session.path}`);
-      result = await handler(request, session, env);
-    } catch (e) {
-      out.push(resultText(errorResult(e), request.requestId));
-      continue;
+  for (let i = 0; i < requests.length; ) {
+    // A run of requests that may start together (appends), or a single request.
+    let end = i + 1;
+    if (CONCURRENT_TYPES.has(requests[i]["@type"])) {
+      while (end < requests.length && requests[end]["@type"] === requests[i]["@type"]) end++;
     }
-    if (result === null) continue;
-    if (COMMAND_TYPES.has(type) && request.guarantee !== "STORED" && !(type === "storeValueIfAbsent")) continue;
-    out.push(resultText(result, request.requestId));
+    const run = requests.slice(i, end);
+    for (const text of await Promise.all(run.map((r) => answer(r, endpoint, session, env)))) if (text !== null) out.push(text);
+    i = end;
   }
   return out;
+}
+
+/** Runs one request; the result text to send, or null when nothing is sent (now). */
+async function answer<E>(request: FluxRequest, endpoint: EncodingEndpoint<E>, session: SessionInfo, env: E): Promise<string | null> {
+  const type = request["@type"];
+  const handler = Object.hasOwn(endpoint, type) ? endpoint[type] : undefined;
+  let result: FluxResult | string | null;
+  try {
+    if (!handler) throw new HubError("bad_request", `unknown request type "${type}" on /${session.path}`);
+    result = await handler(request, session, env);
+  } catch (e) {
+    return resultText(errorResult(e), request.requestId);
+  }
+  if (result === null) return null;
+  if (COMMAND_TYPES.has(type) && request.guarantee !== "STORED" && type !== "storeValueIfAbsent") return null;
+  return resultText(result, request.requestId);
 }

@@ -61,6 +61,26 @@ describe("publish and read over the Flux protocol", () => {
     await reader.close();
   });
 
+  it("stores a requestBatch of appends in request order as one append, answering each, a bad one alone", async () => {
+    const pub = await FluxSocket.open(hub.wsUrl, "tracking/publishcustom", { projectId: "coalesce", topic: "frames" });
+    const requests = Array.from({ length: 20 }, (_, i) => ({
+      "@type": "append",
+      messages: i === 7 ? [{ data: { value: 7 } }] : [message(i)],
+      guarantee: "STORED",
+    }));
+    const ids = await pub.send(...requests);
+    const results = await Promise.all(ids.map((id) => pub.result(id)));
+    expect(results.map((r) => r["@type"])).toEqual(ids.map((_, i) => (i === 7 ? "error" : "void")));
+    const reader = await FluxSocket.open(hub.wsUrl, "tracking/readcustom", { projectId: "coalesce", topic: "frames" });
+    const res = await reader.request({ "@type": "readFromIndex", minIndex: 0, maxSize: 100 });
+    expect(res.messages.map(payloadOf)).toEqual(Array.from({ length: 20 }, (_, i) => i).filter((i) => i !== 7));
+    // One append reached the partition for the whole frame.
+    const metrics = await (await fetch(`${hub.url}/api/projects/coalesce/metrics?log=custom/frames`)).json();
+    expect(metrics.logs[0]).toMatchObject({ messagesAppended: 19, appends: 1 });
+    await pub.close();
+    await reader.close();
+  });
+
   it("deduplicates a retried append by messageId", async () => {
     const pub = await FluxSocket.open(hub.wsUrl, "tracking/publishcommand");
     const batch = [message("a"), message("b")];

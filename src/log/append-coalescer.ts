@@ -1,0 +1,37 @@
+/**
+ * Appends to one log that are issued in the same turn (the Append requests a Flux client packs
+ * into one requestBatch frame) go out as one call per partition instead of one call and one
+ * commit each. Order is kept: messages are stored in the order the appends were issued.
+ */
+import { type AppendTotals, type LogAddress, appendToLog } from "./log-client";
+
+interface Pending {
+  env: Cloudflare.Env;
+  log: LogAddress;
+  messages: unknown[];
+  waiters: { resolve(): void; reject(e: unknown): void }[];
+}
+
+const pending = new Map<string, Pending>();
+
+/**
+ * Appends `messages` together with the other appends to the same log issued in this turn.
+ * The messages must already be checked: one bad message would fail every append of the group.
+ */
+export function appendCoalesced(env: Cloudflare.Env, log: LogAddress, messages: unknown[]): Promise<void> {
+  const key = `${log.projectId}\u0000${log.type}\u0000${log.topic ?? ""}`;
+  let group = pending.get(key);
+  if (!group) {
+    pending.set(key, (group = { env, log, messages: [], waiters: [] }));
+    const flushing = group;
+    queueMicrotask(() => {
+      pending.delete(key);
+      appendToLog(flushing.env, flushing.log, flushing.messages).then(
+        (_: AppendTotals) => flushing.waiters.forEach((w) => w.resolve()),
+        (e: unknown) => flushing.waiters.forEach((w) => w.reject(e)),
+      );
+    });
+  }
+  for (const m of messages) group.messages.push(m);
+  return new Promise((resolve, reject) => group.waiters.push({ resolve, reject }));
+}
