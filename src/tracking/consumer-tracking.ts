@@ -93,6 +93,10 @@ export class ConsumerTracking {
   private cluster: TrackerCluster;
   private position: Position;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Last head seen per partition: partitions known to hold nothing new are not read. */
+  private readonly heads = new Map<number, bigint>();
+  /** Per tracker, the partition to read first next time (round-robin). */
+  private readonly nextPartition = new Map<string, number>();
 
   constructor(
     private readonly host: TrackingHost,
@@ -281,7 +285,13 @@ export class ConsumerTracking {
         continue;
       }
       // Nothing: park, unless an append slipped in between the read and the watch.
-      const raced = await Promise.all(fetched.heads.map(async ({ partition, head }) => (await this.host.watch(partition, head)) > head));
+      const raced = await Promise.all(
+        fetched.heads.map(async ({ partition, head }) => {
+          const now = await this.host.watch(partition, head);
+          this.heads.set(partition, now);
+          return now > head;
+        }),
+      );
       if (!raced.some(Boolean)) return null;
     }
     return null;
@@ -289,8 +299,11 @@ export class ConsumerTracking {
 
   /**
    * Reads the partitions under the tracker's range. A batch holds messages of one partition, with
-   * the range cut to that partition, so the client stores positions per partition. Client-controlled
-   * trackers keep one index, so their batch merges partitions in index order instead.
+   * the range cut to that partition, so the client stores positions per partition. Partitions are
+   * read one at a time, round-robin per tracker, stopping at the first with messages, and a
+   * partition whose last known head holds nothing past the position is not read at all. (A stale
+   * head only delays: parking re-checks every head through `watch`.) Client-controlled trackers
+   * keep one index, so their batch merges all partitions in index order instead.
    */
   private async fetch(tracker: Tracker, range: SegmentRange, position: Position) {
     const parts = tracker.ignoreSegment
@@ -301,18 +314,39 @@ export class ConsumerTracking {
       typeFilter: tracker.typeFilter,
       target: tracker.filterMessageTarget ? { clientId: tracker.clientId, trackerId: tracker.trackerId } : null,
     };
-    const outcomes = await Promise.all(
-      parts.map(({ partition, range: part }) => {
-        const after = position.lowestIndexForSegment(tracker.ignoreSegment ? range : part) ?? -1n;
-        return this.host.read(partition, after, tracker.maxSize, { ...filter, range: tracker.ignoreSegment ? undefined : part, positions });
-      }),
-    );
-    const heads = outcomes.map((o, i) => ({ partition: parts[i].partition, head: o.head }));
-    const skippedTo = outcomes.flatMap((o, i) => (o.indexes.length === 0 && o.scannedTo !== null ? [{ range: parts[i].range, index: o.scannedTo }] : []));
-    const batch = tracker.clientControlledIndex
-      ? mergedBatch(outcomes, range, position, tracker.maxSize)
-      : oldestPartitionBatch(outcomes, parts, position, tracker.maxSize);
-    return { batch, skippedTo: batch ? [] : skippedTo, heads };
+    const after = (part: SegmentRange) => position.lowestIndexForSegment(tracker.ignoreSegment ? range : part) ?? -1n;
+    const read = async ({ partition, range: part }: { partition: number; range: SegmentRange }) => {
+      const outcome = await this.host.read(partition, after(part), tracker.maxSize, { ...filter, range: tracker.ignoreSegment ? undefined : part, positions });
+      this.heads.set(partition, outcome.head);
+      return outcome;
+    };
+    if (tracker.clientControlledIndex) {
+      const outcomes = await Promise.all(parts.map(read));
+      const batch = mergedBatch(outcomes, range, position, tracker.maxSize);
+      const heads = outcomes.map((o, i) => ({ partition: parts[i].partition, head: o.head }));
+      const skippedTo = outcomes.flatMap((o, i) => (o.indexes.length === 0 && o.scannedTo !== null ? [{ range: parts[i].range, index: o.scannedTo }] : []));
+      return { batch, skippedTo: batch ? [] : skippedTo, heads };
+    }
+    const start = (this.nextPartition.get(tracker.trackerId) ?? 0) % parts.length;
+    const heads: { partition: number; head: bigint }[] = [];
+    const skippedTo: { range: SegmentRange; index: bigint }[] = [];
+    for (let k = 0; k < parts.length; k++) {
+      const part = parts[(start + k) % parts.length];
+      const known = this.heads.get(part.partition);
+      if (known !== undefined && known <= after(part.range)) {
+        heads.push({ partition: part.partition, head: known });
+        continue;
+      }
+      const o = await read(part);
+      heads.push({ partition: part.partition, head: o.head });
+      if (o.indexes.length > 0) {
+        this.nextPartition.set(tracker.trackerId, start + k + 1);
+        const batch: Batch = { segment: part.range, messages: o.messages, lastIndex: o.scannedTo, position, caughtUp: o.indexes.length < tracker.maxSize };
+        return { batch, skippedTo: [], heads };
+      }
+      if (o.scannedTo !== null) skippedTo.push({ range: part.range, index: o.scannedTo });
+    }
+    return { batch: null, skippedTo, heads };
   }
 
   /** Retries every parked request (except `skip`, just handled) and delivers what is ready. */
@@ -460,22 +494,6 @@ export class ConsumerTracking {
 
 function emptyBatch(segment: SegmentRange, position: Position, caughtUp: boolean): Batch {
   return { segment, messages: [], lastIndex: null, position, caughtUp };
-}
-
-/** The batch of the partition whose first message is oldest. */
-function oldestPartitionBatch(
-  outcomes: ReadOutcome[],
-  parts: { range: SegmentRange }[],
-  position: Position,
-  maxSize: number,
-): Batch | null {
-  let best = -1;
-  outcomes.forEach((o, i) => {
-    if (o.indexes.length && (best < 0 || o.indexes[0] < outcomes[best].indexes[0])) best = i;
-  });
-  if (best < 0) return null;
-  const o = outcomes[best];
-  return { segment: parts[best].range, messages: o.messages, lastIndex: o.scannedTo, position, caughtUp: o.indexes.length < maxSize };
 }
 
 /**
