@@ -5,7 +5,7 @@
  * the three systems in alternation, round after round (system order rotating), and writes
  * bench/results/peers.{md,json,svg}. Everything it started is stopped and its temporary folders
  * deleted, also on failure or Ctrl-C. Flags: `--quick` (smaller runs, 3 rounds, about 2 minutes),
- * `--rounds N` (default 5), `--budget SECONDS` (default 480, 150 with --quick): rounds stop early
+ * `--backlog N` (messages in the consume backlog; default 100,000), `--rounds N` (default 5), `--budget SECONDS` (default 480, 150 with --quick): rounds stop early
  * once the next would not fit, keeping at least three.
  */
 import { spawnSync } from "node:child_process";
@@ -86,7 +86,9 @@ export async function main(args: string[]): Promise<number> {
     servers.push(await startNats(), await startRedis());
     hub = await startHub({ partitions: PARTITIONS });
     systems.push(hubSystem(hub), await natsSystem(servers[0].port), await redisSystem(servers[1].port));
-    const n = sizes(quick);
+    // `--backlog 1000000` runs the consume workloads on the full million-message backlog.
+    const backlog = option(args, "--backlog");
+    const n = backlog ? { ...sizes(quick), backlog: Number(backlog) } : sizes(quick);
     const workloads = steps(n);
     log("warming up each system (not recorded)");
     const warm = steps({ ...n, publish200: 5_000, publish2k: 1_000, backlog: 5_000, latencySeconds: 0.5, roundTrips: 20 });
