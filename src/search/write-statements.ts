@@ -112,9 +112,13 @@ export function deleteDoomedStatements(db: D1Database, projectId: string): D1Pre
 
 /** Marks documents older than their collection's audit-trail retention; follow with deleteDoomedStatements. */
 export function markExpiredStatement(db: D1Database, projectId: string, collections: string[], now: number): D1PreparedStatement {
+  // Driven from the collections that have a retention, so a write to one without reads nothing,
+  // and the cutoff is known per collection, so documents are found by a range on the ts index.
   return db.prepare(
-    "UPDATE search_documents SET doomed = 1 WHERE project_id = ?1 AND collection IN (SELECT value FROM json_each(?2)) " +
-    "AND ts < ?3 - (SELECT c.retention_seconds * 1000 FROM search_collections c WHERE c.project_id = ?1 AND c.collection = search_documents.collection)",
+    "UPDATE search_documents SET doomed = 1 WHERE (project_id, collection, id) IN (" +
+      "SELECT d.project_id, d.collection, d.id FROM search_collections c JOIN search_documents d " +
+      "ON d.project_id = c.project_id AND d.collection = c.collection AND d.ts < ?3 - c.retention_seconds * 1000 " +
+      "WHERE c.project_id = ?1 AND c.collection IN (SELECT value FROM json_each(?2)) AND c.retention_seconds IS NOT NULL)",
   ).bind(projectId, JSON.stringify(collections), now);
 }
 
