@@ -5,6 +5,7 @@
 import { fromBase64, toBase64 } from "../protocol/base64";
 import { parseJson, stringifyJson } from "../protocol/json";
 import type { Data, MessageType, SerializedMessage } from "../protocol/messages";
+import { segmentOf } from "../protocol/segment";
 
 /** How one outgoing message is described beyond its payload. */
 export interface MessageOptions {
@@ -18,6 +19,11 @@ export interface MessageOptions {
   messageId?: string;
   /** The segment (0–127) to route the message to; by default the hub derives it from the messageId. */
   segment?: number;
+  /**
+   * Messages with one routing key share a segment, so one tracker of each consumer gets them all,
+   * in order (Flux's `@RoutingKey`). Ignored when `segment` is given.
+   */
+  routingKey?: string;
 }
 
 /** A payload with its own {@link MessageOptions}; build one with {@link message}. */
@@ -55,6 +61,11 @@ export function decodeData(data: Data | null | undefined): unknown {
   return parseJson(utf8Decoder.decode(fromBase64(data.value)));
 }
 
+function segmentOption(options: MessageOptions): { segment?: number } {
+  if (options.segment !== undefined) return { segment: options.segment };
+  return options.routingKey === undefined ? {} : { segment: segmentOf(options.routingKey) };
+}
+
 /** The SerializedMessage for a payload or an {@link OutgoingMessage}, with call-wide defaults. */
 export function serialize(item: unknown, defaults: MessageOptions = {}, routing: Routing = {}): SerializedMessage {
   const own = item instanceof OutgoingMessage ? item.options : {};
@@ -65,7 +76,7 @@ export function serialize(item: unknown, defaults: MessageOptions = {}, routing:
     metadata: options.metadata,
     messageId: options.messageId ?? crypto.randomUUID(),
     timestamp: Date.now(),
-    ...(options.segment === undefined ? {} : { segment: options.segment }),
+    ...segmentOption(options),
     ...routing,
   };
 }

@@ -129,6 +129,17 @@ describe("client SDK against the real hub", () => {
     expect(got).toEqual(["a", "b", "c"]);
   });
 
+  it("routes messages with one routing key to one segment, as Flux's @RoutingKey does", async () => {
+    const flux = client();
+    await flux.publish("CUSTOM", [message(1, { routingKey: "order-123" }), message(2, { routingKey: "foo" })], { topic: "routed", guarantee: "STORED" });
+    const segments: number[] = [];
+    for await (const m of flux.messages<number>({ consumer: "routed", messageType: "CUSTOM", topic: "routed", fromBeginning: true })) {
+      segments.push(m.segment!);
+      if (segments.length === 2) break;
+    }
+    expect(segments).toEqual([67, 96]);
+  });
+
   it.each<[string, string, () => [FluxClient, FluxClient | undefined]]>([
     ["two instances", "split-instances", () => [client("orders"), client("orders")]],
     ["two consume() calls of one client", "split-calls", () => [client("orders"), undefined]],
