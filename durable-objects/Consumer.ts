@@ -119,11 +119,16 @@ export class Consumer extends DurableObject<Cloudflare.Env> {
   }
 }
 
-/** The object a tracker's results go to: a client's socket, or a web gateway waiting for WEBRESPONSEs. */
+/** The object a tracker's results go to: a client's socket, or a web or browser-socket gateway reading WEBRESPONSEs. */
 function recipient(env: Cloudflare.Env, to: Recipient): { deliver(result: string): Promise<boolean>; isOpen(): Promise<boolean> } {
-  return to.deliverTo === "gateway"
-    ? env.WEB_GATEWAY.get(env.WEB_GATEWAY.idFromName(to.sessionId))
-    : env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(to.sessionId));
+  switch (to.deliverTo) {
+    case "gateway":
+      return env.WEB_GATEWAY.get(env.WEB_GATEWAY.idFromName(to.sessionId));
+    case "socket":
+      return env.WEB_SOCKET_GATEWAY.get(env.WEB_SOCKET_GATEWAY.idFromName(to.sessionId));
+    case "session":
+      return env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(to.sessionId));
+  }
 }
 
 /** Results travel as JSON text: stored messages are embedded raw, which structured clone cannot carry. */

@@ -16,6 +16,7 @@ declare namespace Cloudflare {
     KEY_VALUE: DurableObjectNamespace<import("../durable-objects/KeyValueShard").KeyValueShard>;
     SCHEDULER: DurableObjectNamespace<import("../durable-objects/Scheduler").Scheduler>;
     WEB_GATEWAY: DurableObjectNamespace<import("../durable-objects/WebGateway").WebGateway>;
+    WEB_SOCKET_GATEWAY: DurableObjectNamespace<import("../durable-objects/WebSocketGateway").WebSocketGateway>;
     DB: D1Database;
     TEST_MIGRATIONS?: import("cloudflare:test").D1Migration[];
   }

@@ -1,13 +1,15 @@
 /**
- * The Worker entry: requests under the web prefix become WEBREQUESTs (src/http/gateway.ts); Flux
- * WebSocket connections go to a ClientSession object of their own; all other requests go to the
- * Hono HTTP application.
+ * The Worker entry: requests under the web prefix become WEBREQUESTs (src/http/gateway.ts), and
+ * WebSocket upgrades there browser sockets (src/gateway/socket-upgrade.ts); Flux WebSocket
+ * connections go to a ClientSession object of their own; all other requests go to the Hono HTTP
+ * application.
  */
 import { authorize } from "./auth/authorize";
 import { withoutKeyPath } from "./auth/presented-key";
 import { HubError, restoreError } from "./errors";
 import { createApp } from "./http/app";
 import { handleWebRequest, webPath } from "./http/gateway";
+import { handleWebSocketUpgrade, isWebSocketUpgrade } from "./gateway/socket-upgrade";
 import { parseSessionRequest } from "./session/session-info";
 
 export { LogPartition } from "../durable-objects/LogPartition";
@@ -17,6 +19,7 @@ export { Aggregate } from "../durable-objects/Aggregate";
 export { KeyValueShard } from "../durable-objects/KeyValueShard";
 export { Scheduler } from "../durable-objects/Scheduler";
 export { WebGateway } from "../durable-objects/WebGateway";
+export { WebSocketGateway } from "../durable-objects/WebSocketGateway";
 
 const app = createApp();
 
@@ -41,8 +44,8 @@ async function connect(request: Request, env: Cloudflare.Env): Promise<Response>
 export default {
   fetch(request, env, ctx) {
     const web = webPath(new URL(request.url), env);
-    if (web !== null) return handleWebRequest(request, env, web);
-    if (request.headers.get("upgrade")?.toLowerCase() === "websocket") return connect(request, env);
+    if (web !== null) return isWebSocketUpgrade(request) ? handleWebSocketUpgrade(request, env, web) : handleWebRequest(request, env, web);
+    if (isWebSocketUpgrade(request)) return connect(request, env);
     return app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Cloudflare.Env>;

@@ -36,9 +36,30 @@ export const READ_TIMEOUT_MS = 30_000;
 /** Pause before reading again after a Read failed. */
 export const RETRY_DELAY_MS = 1000;
 /** Responses may carry indexes a little behind the gateway's clock (other machines' clocks). */
-const CLOCK_SKEW_MS = 2000;
+export const CLOCK_SKEW_MS = 2000;
 
-interface ReadResultBody {
+/**
+ * A Read of the WEBRESPONSE log as Flux's requesters send it (`DefaultRequestHandler`, the proxy's
+ * websocket handler): only messages targeted at this client, on every segment, after `lastIndex`.
+ */
+export function requesterRead(identity: GatewayIdentity, lastIndex: bigint): ReadSettings {
+  return {
+    consumer: identity.consumer,
+    trackerId: identity.clientId,
+    maxSize: 1024,
+    maxTimeout: READ_TIMEOUT_MS,
+    typeFilter: null,
+    filterMessageTarget: true,
+    ignoreSegment: true,
+    singleTracker: false,
+    clientControlledIndex: true,
+    lastIndex,
+    purgeTimeout: null,
+  };
+}
+
+/** A ReadResult as the Consumer encodes it. */
+export interface ReadResultBody {
   "@type"?: string;
   requestId?: unknown;
   messageBatch?: { messages?: RoutedResponse[]; lastIndex?: unknown };
@@ -131,18 +152,6 @@ export class RequestGateway {
   private readSettings(): ReadSettings {
     const oldest = this.pending.oldestOpenedAt();
     const floor = oldest === null ? this.lastIndex : minIndexFromMillis(oldest - CLOCK_SKEW_MS);
-    return {
-      consumer: this.identity.consumer,
-      trackerId: this.identity.clientId,
-      maxSize: 1024,
-      maxTimeout: READ_TIMEOUT_MS,
-      typeFilter: null,
-      filterMessageTarget: true,
-      ignoreSegment: true,
-      singleTracker: false,
-      clientControlledIndex: true,
-      lastIndex: floor > this.lastIndex ? floor : this.lastIndex,
-      purgeTimeout: null,
-    };
+    return requesterRead(this.identity, floor > this.lastIndex ? floor : this.lastIndex);
   }
 }

@@ -14,6 +14,11 @@ export interface GatewayReply {
   status: number;
   headers: [string, string][];
   body: Uint8Array | null;
+  /**
+   * The handler's client and tracker, which Flux's `WebsocketResponseInterceptor` adds to its
+   * answer to a WS_HANDSHAKE: the socket's later requests are targeted at that tracker.
+   */
+  responder?: { clientId: string | null; trackerId: string | null };
 }
 
 /** A WEBRESPONSE as read from the log: only the fields the gateway uses. */
@@ -86,7 +91,12 @@ export function replyFromResponse(message: ResponseMessage, body: Uint8Array): G
   if (format && !headers.some(([name]) => name.toLowerCase() === "content-type")) {
     headers.push(["content-type", FORMAT_ALIASES[format] ?? format]);
   }
-  return { status, headers, body: NULL_BODY_STATUSES.has(status) ? null : body };
+  const reply: GatewayReply = { status, headers, body: NULL_BODY_STATUSES.has(status) ? null : body };
+  const { clientId, trackerId } = message.metadata ?? {};
+  if (typeof clientId === "string" || typeof trackerId === "string") {
+    reply.responder = { clientId: typeof clientId === "string" ? clientId : null, trackerId: typeof trackerId === "string" ? trackerId : null };
+  }
+  return reply;
 }
 
 /** The body bytes of a WEBRESPONSE; null when its data is not base64. */

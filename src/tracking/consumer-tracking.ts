@@ -38,10 +38,11 @@ export interface TrackingHost {
 }
 
 /**
- * Which kind of object parked a Read and gets its result: a ClientSession (a client's socket) or
- * a WebGateway (the hub itself waiting for WEBRESPONSEs).
+ * Which kind of object parked a Read and gets its result: a ClientSession (a client's socket), a
+ * WebGateway (the hub itself waiting for WEBRESPONSEs) or a WebSocketGateway (the hub reading
+ * what handlers push to browser sockets).
  */
-export type DeliverTo = "session" | "gateway";
+export type DeliverTo = "session" | "gateway" | "socket";
 
 /** Who sent a tracker request. */
 export interface Requester {

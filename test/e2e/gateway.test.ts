@@ -1,7 +1,7 @@
 // Web requests through a real local hub: an HTTP call under /web becomes a WEBREQUEST, a handler
 // (a plain Flux socket here) reads it and publishes the WEBRESPONSE, and the caller gets it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FluxSocket, type Json, refusedUpgrade } from "../support/flux-socket";
+import { FluxSocket, type Json } from "../support/flux-socket";
 import { type Hub, startHub } from "../support/hub";
 import { readRequest } from "../support/tracking";
 
@@ -96,11 +96,5 @@ describe("web requests through the hub", () => {
     await malformed;
     expect(res2.status).toBe(500);
     expect(await res2.json()).toMatchObject({ error: "handler_error" });
-  });
-
-  it("refuses WebSocket upgrades under the prefix (not supported yet)", async () => {
-    const refused = await refusedUpgrade(`${hub.wsUrl}/web/socket`);
-    expect(refused.status).toBe(501);
-    expect(refused.body).toMatchObject({ error: "not_implemented" });
   });
 });

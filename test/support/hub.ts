@@ -35,6 +35,7 @@ const DURABLE_OBJECTS = {
   KEY_VALUE: "KeyValueShard",
   SCHEDULER: "Scheduler",
   WEB_GATEWAY: "WebGateway",
+  WEB_SOCKET_GATEWAY: "WebSocketGateway",
 };
 
 /** Options for a local hub. */
