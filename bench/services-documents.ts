@@ -5,8 +5,7 @@
  * queries pick their terms so that their match counts are known fractions of the collection.
  */
 import type { Json } from "../test/support/flux-socket";
-import { serializeJsonDocument } from "../src/search/json-document";
-import type { SerializedDocument } from "../src/search/types";
+import { serializeJsonDocument, type SerializedDocument } from "../src/protocol/document";
 
 const VOCABULARY = 2_000;
 const CITIES = 1_000;

@@ -1,6 +1,7 @@
 /**
  * `connect()` and the `FluxClient` it returns: the SDK's single entry point, composing the
- * endpoint sockets, publishing, request/response, consumers, key-value and event sourcing.
+ * endpoint sockets, publishing, request/response, consumers, key-value, event sourcing,
+ * scheduling, search and web-request handlers.
  */
 import type { Compression } from "../protocol/compression";
 import { type ConsumeOptions, type Consumer, type ConsumerOptions, MessageStream, consume } from "./consumer";
@@ -11,6 +12,9 @@ import { KeyValueStore } from "./key-value";
 import type { Logger } from "./logger";
 import { type PublishOptions, type PublishableType, publish } from "./publisher";
 import { RequestGateway, type RequestOptions } from "./requests";
+import { type Schedule, type ScheduleOptions, cancelSchedule, getSchedule, schedule } from "./scheduling";
+import { type DocumentInput, type IndexOptions, Search, type SearchHit, deleteDocument, getDocument, indexDocuments } from "./search";
+import { type WebRequestHandlerOptions, webRequestHandler } from "./web-requests";
 import type { WebSocketConstructor } from "./websocket";
 
 /** Options of {@link connect}. */
@@ -124,6 +128,65 @@ export class FluxClient {
     const stream = new MessageStream<T>(this.endpoints, options);
     this.streams.add(stream as MessageStream<unknown>);
     return stream;
+  }
+
+  /**
+   * Schedules a payload (or `message(...)`) to appear on the SCHEDULE log at `options.at`; consume
+   * it with `consume({ messageType: "SCHEDULE", … })`. Resolves once the hub stored the schedule.
+   */
+  schedule(item: unknown, options: ScheduleOptions): Promise<void> {
+    this.checkOpen();
+    return schedule(this.endpoints, item, options);
+  }
+
+  /** Cancels the pending schedule `scheduleId` (a no-op when there is none). */
+  cancelSchedule(scheduleId: string): Promise<void> {
+    this.checkOpen();
+    return cancelSchedule(this.endpoints, scheduleId);
+  }
+
+  /** The pending schedule `scheduleId`, or null when nothing is pending under it. */
+  getSchedule<T = unknown>(scheduleId: string): Promise<Schedule<T> | null> {
+    this.checkOpen();
+    return getSchedule<T>(this.endpoints, scheduleId);
+  }
+
+  /** Indexes a JSON `value` as document `id` of `collection`, replacing any document with that id. */
+  index(collection: string, id: string, value: unknown, options: IndexOptions = {}): Promise<void> {
+    this.checkOpen();
+    return indexDocuments(this.endpoints, collection, [{ ...options, id, value }]);
+  }
+
+  /** Indexes several documents of `collection` in one request; with `ifNotExists`, existing ids are kept. */
+  indexMany(collection: string, documents: readonly DocumentInput[], options: { ifNotExists?: boolean } = {}): Promise<void> {
+    this.checkOpen();
+    return indexDocuments(this.endpoints, collection, documents, options.ifNotExists);
+  }
+
+  /** A search over `collection` (or several); add `where(...)` constraints, then fetch or iterate. */
+  search<T = unknown>(collection: string | readonly string[]): Search<T> {
+    this.checkOpen();
+    return new Search<T>(this.endpoints, typeof collection === "string" ? [collection] : collection);
+  }
+
+  /** Document `id` of `collection`, or undefined when there is none. */
+  getDocument<T = unknown>(collection: string, id: string): Promise<SearchHit<T> | undefined> {
+    this.checkOpen();
+    return getDocument<T>(this.endpoints, collection, id);
+  }
+
+  /** Deletes document `id` of `collection` (a no-op when absent). */
+  deleteDocument(collection: string, id: string): Promise<void> {
+    this.checkOpen();
+    return deleteDocument(this.endpoints, collection, id);
+  }
+
+  /**
+   * Serves HTTP calls made to the hub's web prefix: a WEBREQUEST consumer whose handler's
+   * `{ status, headers, body }` goes back to the caller. Instances with one consumer name share the requests.
+   */
+  handleWebRequests(options: WebRequestHandlerOptions): Consumer {
+    return this.consume({ ...options, messageType: "WEBREQUEST", handler: webRequestHandler(this.endpoints, options) });
   }
 
   /** Stops every consumer, then closes every socket; outstanding calls reject with `closed`. */

@@ -9,10 +9,10 @@ import { BadRequest, NotFound } from "../errors";
 import { parseJson, stringifyJson } from "../protocol/json";
 import { entriesOf } from "../search/document-rows";
 import { logDocuments } from "../search/endpoint";
-import { JsonNumber, parseJsonKeepingNumbers, revertJson, serializeJsonDocument } from "../search/json-document";
+import { JsonNumber, revertJson, serializeJsonDocument, type SerializedDocument } from "../protocol/document";
+import { parseJsonKeepingNumbers } from "../search/json-document";
 import { parseSearchDocuments, parseWith } from "../search/search-request";
 import { SearchStore } from "../search/search-store";
-import type { SerializedDocument } from "../search/types";
 
 type Env = { Bindings: Cloudflare.Env };
 

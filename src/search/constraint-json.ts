@@ -5,10 +5,10 @@
  * `path` is an alias of `paths` and a single string stands for a one-element list.
  */
 import { BadRequest } from "../errors";
+import { normalize } from "../protocol/document";
 import { NOOP, all, any, type Bound, type Constraint } from "./constraint";
 import { validatePathQuery } from "./paths";
 import { lookAhead, parseQuery } from "./query-language";
-import { normalize } from "./text";
 
 const MAX_DEPTH = 32;
 const MAX_TEXT = 10_000;

@@ -3,10 +3,11 @@
  * inverted entries, words, facets and sortables, as JSON tuples for bulk `json_each` inserts.
  */
 import { BadRequest } from "../errors";
+import { normalize } from "../protocol/document";
 import { decodeDocument } from "./document-codec";
 import { longPath, shortPath } from "./paths";
-import { normalize, reverse, wordsOf } from "./text";
-import { DOCUMENT_FORMAT, EntryType, type DocumentEntry, type NamedValue, type SerializedDocument } from "./types";
+import { reverse, wordsOf } from "./text";
+import { DOCUMENT_FORMAT, EntryType, type DocumentEntry, type NamedValue, type SerializedDocument } from "../protocol/document";
 
 /** All rows of one document. Child tuples start with (collection, doc_id). */
 export interface DocumentRows {

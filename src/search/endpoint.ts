@@ -11,7 +11,7 @@ import type { SerializedMessage } from "../protocol/messages";
 import { parseDocuments, parseDocumentUpdates, parseSearchDocuments, parseStrings } from "./search-request";
 import { parseSearchQuery } from "./search-query";
 import { SearchStore } from "./search-store";
-import type { SerializedDocument } from "./types";
+import type { SerializedDocument } from "../protocol/document";
 
 const storeOf = (env: Cloudflare.Env, session: SessionInfo) => new SearchStore(env.DB, session.projectId);
 

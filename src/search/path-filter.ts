@@ -4,7 +4,7 @@
  */
 import { decodeDocument, encodeDocument } from "./document-codec";
 import { compilePathQuery, matchesPath, type PathMatcher } from "./paths";
-import { DOCUMENT_FORMAT, type SerializedDocument } from "./types";
+import { DOCUMENT_FORMAT, type SerializedDocument } from "../protocol/document";
 
 /** A compiled set of path filters. */
 export type PathFilter = (path: string) => boolean;

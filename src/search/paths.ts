@@ -3,6 +3,7 @@
  * them, translated to SQLite GLOB patterns so that path filters run inside D1.
  */
 import { BadRequest } from "../errors";
+import { isInteger, unescapeFieldName } from "../protocol/document";
 
 const SEPARATOR = /(?<!\\)\//;
 const UNESCAPED_DOT = /(?<!\\)\./g;
@@ -10,23 +11,6 @@ const MAX_PATH_LENGTH = 512;
 const MAX_ALTERNATIVES = 32;
 // Characters no Flux path needs; rejecting them keeps SQL-looking input out before anything runs.
 const FORBIDDEN = /[\u0000-\u001f';`=<>()]|--/;
-
-/** `SearchUtils.isInteger`: a non-negative decimal that fits a Java int (array indices). */
-export function isInteger(segment: string): boolean {
-  return /^[0-9]+$/.test(segment) && Number(segment) <= 2147483647;
-}
-
-/** `SearchUtils.unescapeFieldName`. */
-export function unescapeFieldName(name: string): string {
-  const unquoted = name.length > 1 && name.startsWith('"') && name.endsWith('"') ? name.slice(1, -1) : name;
-  return unquoted.replaceAll("\\/", "/").replaceAll('\\"', '"');
-}
-
-/** `SearchUtils.escapeFieldName`: how a JSON field name becomes a path element. */
-export function escapeFieldName(name: string): string {
-  const escaped = name.replaceAll("/", "\\/").replaceAll('"', '\\"');
-  return isInteger(escaped) ? `"${escaped}"` : escaped;
-}
 
 function split(path: string): string[] {
   const parts = path.split(SEPARATOR);

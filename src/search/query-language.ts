@@ -5,7 +5,8 @@
  */
 import { BadRequest } from "../errors";
 import { all, or, type Constraint } from "./constraint";
-import { LETTER_OR_NUMBER, javaTrim, normalize, splitInTerms } from "./text";
+import { javaTrim, normalize } from "../protocol/document";
+import { LETTER_OR_NUMBER, splitInTerms } from "./text";
 
 const OPERATORS = "&|()!";
 const TERMS = new RegExp(

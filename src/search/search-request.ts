@@ -7,7 +7,7 @@ import { BadRequest } from "../errors";
 import { parsePaths } from "./constraint-json";
 import { parseSearchQuery } from "./search-query";
 import type { DocumentUpdate, SearchRequest } from "./search-store";
-import type { SerializedDocument } from "./types";
+import type { SerializedDocument } from "../protocol/document";
 
 const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === "string" ? [v] : v));
 

@@ -10,7 +10,7 @@ import type { Query } from "./sql-constraint";
 import {
   documentStats, facetStats, searchHistogram, type DocumentStats, type FacetStats, type SearchHistogram,
 } from "./statistics";
-import type { SerializedDocument } from "./types";
+import type { SerializedDocument } from "../protocol/document";
 import {
   deleteByKeysStatements, deleteCollectionStatements, deleteDoomedStatements, indexStatements, jsonChunks, markExpiredStatement,
 } from "./write-statements";

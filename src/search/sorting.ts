@@ -7,7 +7,7 @@ import { BadRequest } from "../errors";
 import { compilePathQuery, matchesPath } from "./paths";
 import { pathCondition } from "./sql-constraint";
 import type { SqlParams } from "./sql-params";
-import type { NamedValue, SerializedDocument } from "./types";
+import type { NamedValue, SerializedDocument } from "../protocol/document";
 
 const MAX_SORTS = 8;
 

@@ -9,8 +9,9 @@ import { BadRequest } from "../errors";
 import type { Constraint } from "./constraint";
 import { compilePathQuery } from "./paths";
 import { scope, type SqlParams } from "./sql-params";
-import { isWord, LETTER_OR_NUMBER, normalize, reverse, wordSpans } from "./text";
-import { EntryType } from "./types";
+import { normalize } from "../protocol/document";
+import { isWord, LETTER_OR_NUMBER, reverse, wordSpans } from "./text";
+import { EntryType } from "../protocol/document";
 
 const DOC_KEY = "(d.collection, d.id)";
 // Ceiling on documents a contains term that spans several words may narrow down to (see resolveTerm).

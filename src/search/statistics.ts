@@ -6,7 +6,7 @@ import { BadRequest } from "../errors";
 import { compileQuery, effectiveBefore, formatInstant, type SearchQuery } from "./search-query";
 import { pathCondition, type Query } from "./sql-constraint";
 import type { SqlParams } from "./sql-params";
-import { EntryType } from "./types";
+import { EntryType } from "../protocol/document";
 
 /** `DocumentStats.FieldStats`; absent min/max/sum/average mean no numeric values. */
 export interface FieldStats {

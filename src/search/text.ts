@@ -1,35 +1,16 @@
 /**
  * Text normalisation and tokenising exactly as Flux's SearchUtils: what a search term or an indexed
- * value looks like before it is compared.
+ * value looks like before it is compared. `normalize` lives in src/protocol/document.ts (documents need it for their summary).
  */
+import { javaTrim } from "../protocol/document";
 
 /** Flux's `letterOrNumber` character class: any Unicode letter or an ASCII digit. */
 export const LETTER_OR_NUMBER = "\\p{L}0-9";
 
-const COMBINING_MARKS = /[\u0300-\u036f]+/g;
 const WORDS = new RegExp(`[${LETTER_OR_NUMBER}]+`, "gu");
 // Java's \s is ASCII-only; JavaScript's is not.
 const NOT_SPACE = "[^ \\t\\n\\x0B\\f\\r]";
 const SPLIT_TERMS = new RegExp(`"[^"]*"|[${LETTER_OR_NUMBER}]${NOT_SPACE}*[${LETTER_OR_NUMBER}]|[${LETTER_OR_NUMBER}]`, "gu");
-
-/** Java `String.trim()`: strips code units up to U+0020 only. */
-export function javaTrim(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && text.charCodeAt(start) <= 0x20) start++;
-  while (end > start && text.charCodeAt(end - 1) <= 0x20) end--;
-  return text.slice(start, end);
-}
-
-/** commons-lang `StringUtils.stripAccents`: decompose, drop combining marks, map the Polish Ł. */
-function stripAccents(text: string): string {
-  return text.normalize("NFD").replace(/Ł/g, "L").replace(/ł/g, "l").replace(COMBINING_MARKS, "");
-}
-
-/** `SearchUtils.normalize`: accents stripped, trimmed, lowercased. */
-export function normalize(text: string): string {
-  return javaTrim(stripAccents(text)).toLowerCase();
-}
 
 /** The distinct words of a phrase: maximal runs of letters and digits. */
 export function wordsOf(phrase: string): string[] {

@@ -3,7 +3,7 @@
  * transaction): rows travel as JSON arrays expanded by `json_each`, never one statement per row.
  */
 import { documentRows, type DocumentRows } from "./document-rows";
-import type { SerializedDocument } from "./types";
+import type { SerializedDocument } from "../protocol/document";
 
 // D1 caps a bound string at 2 MB; stay well below it.
 const MAX_JSON_CHARS = 900_000;

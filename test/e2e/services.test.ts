@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serializeJsonDocument } from "../../src/search/json-document";
+import { serializeJsonDocument } from "../../src/protocol/document";
 import { FluxSocket, message, payloadOf } from "../support/flux-socket";
 import { type Hub, startHub } from "../support/hub";
 import { readRequest } from "../support/tracking";

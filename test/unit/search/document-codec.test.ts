@@ -3,8 +3,7 @@ import { describe, expect, it } from "vitest";
 import { BadRequest } from "../../../src/errors";
 import { lz4Compress } from "../../../src/protocol/compression";
 import { decodeDocument, encodeDocument } from "../../../src/search/document-codec";
-import { invertJson, revertJson } from "../../../src/search/json-document";
-import { EntryType, type FluxDocument } from "../../../src/search/types";
+import { invertJson, revertJson, EntryType, type FluxDocument } from "../../../src/protocol/document";
 
 const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 

@@ -5,7 +5,7 @@ import { BadRequest, HubError } from "../../../src/errors";
 import { searchRoutes } from "../../../src/http/search";
 import type { SessionInfo } from "../../../src/protocol/endpoint";
 import { documentMessage, searchEndpoint } from "../../../src/search/endpoint";
-import { serializeJsonDocument } from "../../../src/search/json-document";
+import { serializeJsonDocument } from "../../../src/protocol/document";
 import { SearchStore } from "../../../src/search/search-store";
 
 const session = (projectId: string): SessionInfo => ({ projectId, clientId: "c", clientName: "app", sessionId: "s", path: "search", topic: null });

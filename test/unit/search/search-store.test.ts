@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BadRequest } from "../../../src/errors";
-import { serializeJsonDocument, type JsonDocument } from "../../../src/search/json-document";
+import { serializeJsonDocument, type JsonDocument } from "../../../src/protocol/document";
 import { SearchStore, type SearchRequest } from "../../../src/search/search-store";
 import { parseSearchQuery } from "../../../src/search/search-query";
 
