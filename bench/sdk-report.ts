@@ -5,7 +5,7 @@
 import { barChart } from "./chart";
 import { type Machine, machineLine } from "./machine";
 import { int, ratio } from "./report";
-import type { LatencySummary, RateSummary } from "./tracking-rounds";
+import type { LatencySummary, RateSummary } from "./suite";
 
 /** One path's figures. */
 export interface PathFigures {

@@ -6,7 +6,7 @@
 import { barChart } from "./chart";
 import { type Machine, machineLine } from "./machine";
 import { int, median, ratio } from "./report";
-import type { LatencySummary, RateSummary } from "./tracking-rounds";
+import type { LatencySummary, RateSummary } from "./suite";
 
 /** One (trackers, partitions) configuration. */
 export interface ThroughputRow {

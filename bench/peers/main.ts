@@ -9,11 +9,13 @@
  * once the next would not fit, keeping at least three.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Hub, startHub } from "../../test/support/hub";
 import { describeMachine, finishMachine } from "../machine";
 import { Progress } from "../progress";
+import { writeResults } from "../report";
+import { guarded, option } from "../suite";
 import { peersChart } from "./chart";
 import { hubSystem } from "./hub";
 import { natsSystem } from "./nats";
@@ -24,21 +26,9 @@ import type { System, SystemId } from "./system";
 import { METRICS, sizes, steps } from "./workloads";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
-const RESULTS = join(ROOT, "bench", "results");
 const MIN_ROUNDS = 3;
 /** Partitions per log in the hub: one, as in `npm run bench`. */
 const PARTITIONS = 1;
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-function writeResult(name: string, text: string): void {
-  const path = join(RESULTS, name);
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
-}
 
 /** Server and client versions, for the report. */
 function versions(): Record<string, string> {
@@ -73,13 +63,7 @@ export async function main(args: string[]): Promise<number> {
     await Promise.allSettled([hub?.dispose(), ...servers.splice(0).map((s) => s.stop())]);
     hub = undefined;
   };
-  const interrupted = async () => {
-    await stop();
-    process.exit(130);
-  };
-  process.once("SIGINT", interrupted);
-  process.once("SIGTERM", interrupted);
-  try {
+  return guarded(stop, async () => {
     log(`${machine.cores} cores, ${machine.cpu}, load average ${machine.loadAtStart.join(" ")}`);
     ensureInstalled(log);
     log("starting nats-server (JetStream, file store) and redis-server (appendonly) on loopback, and the hub");
@@ -124,19 +108,8 @@ export async function main(args: string[]): Promise<number> {
       machine,
       metrics: summarise(samples),
     };
-    mkdirSync(RESULTS, { recursive: true });
-    writeResult("peers.json", JSON.stringify(result, null, 2) + "\n");
-    writeResult("peers.md", markdownReport(result));
-    writeResult("peers.svg", peersChart(result));
+    writeResults({ "peers.json": JSON.stringify(result, null, 2) + "\n", "peers.md": markdownReport(result), "peers.svg": peersChart(result) });
     process.stdout.write(markdownTable(result.metrics) + "\n");
     log(`${result.seconds} s; wrote bench/results/peers.md, peers.json and peers.svg (${SYSTEMS.length} systems)`);
-    return 0;
-  } catch (e) {
-    log(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    return 1;
-  } finally {
-    await stop();
-    process.off("SIGINT", interrupted);
-    process.off("SIGTERM", interrupted);
-  }
+  });
 }

@@ -13,7 +13,7 @@ import { type SdkResult, sdkChart, sdkReport, sdkTable } from "../sdk-report";
 import { payloadBatches, runSdkPublishConsume, startSdkQueryRig } from "../sdk-workloads";
 import { type ConsumeRun, runPublishConsume } from "../tracking-consume";
 import { startQueryRig } from "../tracking-query";
-import { type RoundWork, guarded, runRounds, summariseLatency, summariseRate } from "../tracking-rounds";
+import { type RoundWork, guarded, runRounds, summariseLatency, summariseRate } from "../suite";
 import { prepareAppend } from "../ws-append";
 
 const BATCH = 1000;

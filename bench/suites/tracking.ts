@@ -13,7 +13,7 @@ import { int, median, round, writeResults } from "../report";
 import { MAX_SIZE, runPublishConsume } from "../tracking-consume";
 import { appendRoundTrips, startQueryRig } from "../tracking-query";
 import { type LatencyRow, type ThroughputRow, type TrackingResult, latencyTable, throughputTable, trackingChart, trackingReport } from "../tracking-report";
-import { type RoundWork, guarded, runRounds, summariseLatency, summariseRate } from "../tracking-rounds";
+import { type RoundWork, guarded, runRounds, summariseLatency, summariseRate } from "../suite";
 import { CONNECTIONS, IN_FLIGHT } from "../workloads";
 import { prepareAppend } from "../ws-append";
 

@@ -1,9 +1,9 @@
 /**
- * The round loop the tracking and SDK suites share: an unrecorded warm-up round, then every
- * workload once per round in an order that rotates each round, stopping early (keeping at least
- * three rounds) when the next round would overrun the time budget. Workloads keep their own
- * samples; this only sequences them and reports progress. Also the statistics they report and
- * the cleanup guard every suite runs in.
+ * What every bench suite shares: its command-line options; the round loop (an unrecorded warm-up
+ * round, then every workload once per round in an order that rotates each round, stopping early,
+ * keeping at least three rounds, when the next round would overrun the time budget; workloads keep
+ * their own samples, this only sequences them and reports progress); the statistics suites report;
+ * and the cleanup guard every suite runs in.
  */
 import type { Progress } from "./progress";
 import { median, round } from "./report";
@@ -16,6 +16,12 @@ export interface RoundWork {
 }
 
 const MIN_ROUNDS = 3;
+
+/** The value after `name` on the command line, if given. */
+export function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
 
 /** Runs up to `rounds` recorded rounds within `budgetMs`; resolves with the rounds recorded. */
 export async function runRounds(work: RoundWork[], rounds: number, budgetMs: number, progress: Progress): Promise<number> {
