@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { type FluxClient, FluxError, connect } from "../../src/client";
 import { findOrders, getOrder, payOrder, placeOrder, startOrderService } from "../../examples/order-service/service";
 import { type Hub, startHub } from "../support/hub";
+import { sleep, until } from "../support/wait";
 
 let hub: Hub;
 const clients: FluxClient[] = [];
@@ -15,7 +16,6 @@ afterAll(async () => {
   await hub?.dispose();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -4,6 +4,7 @@ import {
   type FluxClient, type FluxMessage, allOf, anyOf, between, connect, contains, exists, facet, match, message, not, query,
 } from "../../src/client";
 import { type Hub, startHub } from "../support/hub";
+import { sleep, until } from "../support/wait";
 
 let hub: Hub;
 const clients: FluxClient[] = [];
@@ -23,15 +24,7 @@ function client(clientName = "app"): FluxClient {
   return c;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(25);
-  }
-}
 
 describe("scheduling", () => {
   it("delivers a schedule on time to a SCHEDULE consumer; cancel and get work by id", async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type FluxClient, FluxError, type FluxMessage, connect, message } from "../../src/client";
 import { type Hub, startHub } from "../support/hub";
+import { sleep, until } from "../support/wait";
 
 let hub: Hub;
 const clients: FluxClient[] = [];
@@ -61,15 +62,7 @@ function proxyTo(port: () => number) {
 }
 
 const portOf = (h: Hub) => Number(new URL(h.url).port);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(25);
-  }
-}
 
 describe("client SDK against the real hub", () => {
   it("publishes events and consumes them in order, storing the position", async () => {

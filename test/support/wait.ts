@@ -1,0 +1,15 @@
+/**
+ * Waiting in tests: a pause, and polling a condition with a deadline.
+ */
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once `check()` holds; rejects after `timeoutMs`. */
+export async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await sleep(25);
+  }
+}
