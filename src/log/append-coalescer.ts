@@ -3,12 +3,13 @@
  * into one requestBatch frame) go out as one call per partition instead of one call and one
  * commit each. Order is kept: messages are stored in the order the appends were issued.
  */
-import { type AppendTotals, type LogAddress, appendToLog } from "./log-client";
+import type { SerializedMessage } from "../protocol/messages";
+import { type LogAddress, appendChecked } from "./log-client";
 
 interface Pending {
   env: Cloudflare.Env;
   log: LogAddress;
-  messages: unknown[];
+  messages: SerializedMessage[];
   waiters: { resolve(): void; reject(e: unknown): void }[];
 }
 
@@ -16,9 +17,9 @@ const pending = new Map<string, Pending>();
 
 /**
  * Appends `messages` together with the other appends to the same log issued in this turn.
- * The messages must already be checked: one bad message would fail every append of the group.
+ * They are checked by the caller, one request at a time, so that a bad one fails alone.
  */
-export function appendCoalesced(env: Cloudflare.Env, log: LogAddress, messages: unknown[]): Promise<void> {
+export function appendCoalesced(env: Cloudflare.Env, log: LogAddress, messages: SerializedMessage[]): Promise<void> {
   const key = `${log.projectId}\u0000${log.type}\u0000${log.topic ?? ""}`;
   let group = pending.get(key);
   if (!group) {
@@ -26,8 +27,8 @@ export function appendCoalesced(env: Cloudflare.Env, log: LogAddress, messages: 
     const flushing = group;
     queueMicrotask(() => {
       pending.delete(key);
-      appendToLog(flushing.env, flushing.log, flushing.messages).then(
-        (_: AppendTotals) => flushing.waiters.forEach((w) => w.resolve()),
+      appendChecked(flushing.env, flushing.log, flushing.messages).then(
+        () => flushing.waiters.forEach((w) => w.resolve()),
         (e: unknown) => flushing.waiters.forEach((w) => w.reject(e)),
       );
     });

@@ -3,8 +3,8 @@
  * own their segments (one call per partition per batch, in parallel) and merges reads across
  * partitions in index order.
  */
-import type { LogType } from "../protocol/messages";
-import { encodeForPartitions } from "./message-codec";
+import type { LogType, SerializedMessage } from "../protocol/messages";
+import { checkMessage, encodeForPartitions } from "./message-codec";
 import { partitionCount, partitionName } from "./partition-map";
 
 /** A log: one per (project, message type[, topic]). */
@@ -28,9 +28,16 @@ export interface AppendTotals {
 
 /**
  * Appends messages to a log durably: resolves once every message is stored. Messages are
- * deduplicated by `messageId`, so a retry after a failure never stores a message twice.
+ * deduplicated by `messageId`, so a retry after a failure never stores a message twice. Every
+ * message is checked first; one that is not of Flux's shape fails the append with a BadRequest.
  */
 export async function appendToLog(env: Cloudflare.Env, log: LogAddress, messages: unknown[]): Promise<AppendTotals> {
+  messages.forEach(checkMessage);
+  return appendChecked(env, log, messages as SerializedMessage[]);
+}
+
+/** `appendToLog` for messages already checked with `checkMessage`. */
+export async function appendChecked(env: Cloudflare.Env, log: LogAddress, messages: SerializedMessage[]): Promise<AppendTotals> {
   const batches = encodeForPartitions(messages, partitionCount(env));
   const outcomes = await Promise.all(
     // The partition learns which log it is from its appends, to label its audit rows.

@@ -58,14 +58,12 @@ export function messageSegment(m: SerializedMessage, messageId: string): number 
 }
 
 /**
- * Validates and encodes messages, grouped by the partition that owns each message's segment.
- * A message without a messageId gets a fresh one (it cannot then be deduplicated on retry).
+ * Encodes checked messages (see `checkMessage`), grouped by the partition that owns each message's
+ * segment. A message without a messageId gets a fresh one (it cannot then be deduplicated on retry).
  */
-export function encodeForPartitions(messages: unknown[], partitions: number): Map<number, EncodedBatch> {
+export function encodeForPartitions(messages: SerializedMessage[], partitions: number): Map<number, EncodedBatch> {
   const batches = new Map<number, EncodedBatch>();
-  for (let i = 0; i < messages.length; i++) {
-    const m = messages[i];
-    checkMessage(m, i);
+  for (const m of messages) {
     const messageId = m.messageId ?? crypto.randomUUID();
     const segment = messageSegment(m, messageId);
     const p = partitionOf(segment, partitions);

@@ -3,6 +3,7 @@
  */
 import { BadRequest, PayloadTooLarge } from "../errors";
 import { type Endpoint, VOID } from "../protocol/endpoint";
+import type { SerializedMessage } from "../protocol/messages";
 import { appendCoalesced } from "./append-coalescer";
 import { setRetention } from "./log-client";
 import { checkMessage } from "./message-codec";
@@ -22,7 +23,7 @@ export const producerEndpoint: Endpoint = {
     // Checked here, per request, so that a bad request fails alone before appends are coalesced.
     messages.forEach(checkMessage);
     const path = parseLogPath(session.path)!;
-    await appendCoalesced(env, logAddress(session.projectId, path.messageType, session.topic), messages);
+    await appendCoalesced(env, logAddress(session.projectId, path.messageType, session.topic), messages as SerializedMessage[]);
     return VOID;
   },
 
