@@ -1,35 +1,11 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type FluxClient, FluxError, connect } from "../../src/client";
+import { expect, it } from "vitest";
+import { FluxError } from "../../src/client";
 import { findOrders, getOrder, payOrder, placeOrder, startOrderService } from "../../examples/order-service/service";
-import { type Hub, startHub } from "../support/hub";
+import { useSdkHub } from "../support/sdk-hub";
 import { sleep, until } from "../support/wait";
 
-let hub: Hub;
-const clients: FluxClient[] = [];
-const quiet = { warn() {}, error() {} };
-
-beforeAll(async () => {
-  hub = await startHub();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await hub?.dispose();
-});
-
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(100);
-  }
-}
-
-function client(clientName: string): FluxClient {
-  const c = connect({ url: hub.wsUrl, clientName, logger: quiet });
-  clients.push(c);
-  return c;
-}
+const sdk = useSdkHub();
+const client = sdk.client;
 
 it("runs the order service on two instances that share the commands, events, queries, search projection and reminders", async () => {
   const reminderAfterMs = 6000;
@@ -63,12 +39,12 @@ it("runs the order service on two instances that share the commands, events, que
     }
     expect(view).toMatchObject({ orderId, item: "beans", status });
   }
-  await until(async () => (await findOrders(web, "paid")).length === paid.length && (await findOrders(web, "placed")).length === unpaid.length);
+  await until(async () => (await findOrders(web, "paid")).length === paid.length && (await findOrders(web, "placed")).length === unpaid.length, 15_000, 100);
   expect((await findOrders(web, "paid")).sort()).toEqual([...paid].sort());
   expect((await findOrders(web, "placed")).sort()).toEqual([...unpaid].sort());
 
   const handled = () => instances.map((s) => s.handled);
-  await until(() => handled()[0].reminders + handled()[1].reminders >= unpaid.length);
+  await until(() => handled()[0].reminders + handled()[1].reminders >= unpaid.length, 15_000, 100);
   await sleep(500);
   const [a, b] = handled();
   expect(a.reminders + b.reminders).toBe(unpaid.length);

@@ -1,28 +1,11 @@
 // The SDK's scheduling, search and web-request helpers against a real local hub.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type FluxClient, type FluxMessage, allOf, anyOf, between, connect, contains, exists, facet, match, message, not, query,
-} from "../../src/client";
-import { type Hub, startHub } from "../support/hub";
+import { describe, expect, it } from "vitest";
+import { type FluxMessage, allOf, anyOf, between, contains, exists, facet, match, message, not, query } from "../../src/client";
+import { useSdkHub } from "../support/sdk-hub";
 import { sleep, until } from "../support/wait";
 
-let hub: Hub;
-const clients: FluxClient[] = [];
-const quiet = process.env.FLUX_DEBUG ? console : { warn() {}, error() {} };
-
-beforeAll(async () => {
-  hub = await startHub();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await hub?.dispose();
-});
-
-function client(clientName = "app"): FluxClient {
-  const c = connect({ url: hub.wsUrl, clientName, logger: quiet });
-  clients.push(c);
-  return c;
-}
+const sdk = useSdkHub();
+const client = sdk.client;
 
 
 
@@ -181,7 +164,7 @@ describe("web requests", () => {
       },
     });
     await sleep(1000);
-    const posted = await fetch(`${hub.url}/web/orders/o-1?verbose=1`, {
+    const posted = await fetch(`${sdk.hub.url}/web/orders/o-1?verbose=1`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-trace": "t-1" },
       body: JSON.stringify({ item: "beans" }),
@@ -192,16 +175,16 @@ describe("web requests", () => {
     expect(posted.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
     expect(await posted.json()).toEqual({ received: { item: "beans" }, verbose: "1", trace: "t-1" });
 
-    const got = await fetch(`${hub.url}/web/ping?x=y`);
+    const got = await fetch(`${sdk.hub.url}/web/ping?x=y`);
     expect(got.status).toBe(200);
     expect(got.headers.get("content-type")).toBe("text/plain");
     expect(await got.text()).toBe("hello GET /ping?x=y");
 
-    const failed = await fetch(`${hub.url}/web/boom`);
+    const failed = await fetch(`${sdk.hub.url}/web/boom`);
     expect(failed.status).toBe(500);
     expect(await failed.json()).toMatchObject({ error: "handler_error" });
 
-    const parallel = await Promise.all(Array.from({ length: 10 }, (_, i) => fetch(`${hub.url}/web/n/${i}`).then((r) => r.text())));
+    const parallel = await Promise.all(Array.from({ length: 10 }, (_, i) => fetch(`${sdk.hub.url}/web/n/${i}`).then((r) => r.text())));
     expect(parallel).toEqual(Array.from({ length: 10 }, (_, i) => `hello GET /n/${i}`));
     await handler.stop();
   });

@@ -1,27 +1,13 @@
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type FluxClient, FluxError, type FluxMessage, connect, message } from "../../src/client";
 import { type Hub, startHub } from "../support/hub";
+import { useSdkHub } from "../support/sdk-hub";
 import { sleep, until } from "../support/wait";
 
-let hub: Hub;
-const clients: FluxClient[] = [];
-const quiet = process.env.FLUX_DEBUG ? console : { warn() {}, error() {} };
-
-beforeAll(async () => {
-  hub = await startHub();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await hub?.dispose();
-});
-
-function client(clientName = "app", extra: Partial<Parameters<typeof connect>[0]> = {}): FluxClient {
-  const c = connect({ url: hub.wsUrl, clientName, logger: quiet, ...extra });
-  clients.push(c);
-  return c;
-}
+const sdk = useSdkHub();
+const client = sdk.client;
 
 /** A TCP proxy to the hub, so a restarted hub (on a new port) keeps the client's URL; `cut()` drops every connection. */
 function proxyTo(port: () => number) {
@@ -209,7 +195,7 @@ describe("client SDK against the real hub", () => {
   });
 
   it("drops a silent socket when a ping goes unanswered, reconnects and re-sends", async () => {
-    const proxy = proxyTo(() => portOf(hub));
+    const proxy = proxyTo(() => portOf(sdk.hub));
     const url = await proxy.listen();
     const warnings: string[] = [];
     const flux = client("silent", { url, pingIntervalMs: 200, pingTimeoutMs: 500, logger: { warn: (m: string) => void warnings.push(m), error() {} } });
