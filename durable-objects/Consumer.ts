@@ -11,7 +11,10 @@ import type { FluxResult } from "../src/protocol/endpoint";
 import { stringifyJson } from "../src/protocol/json";
 import { registerConsumer } from "../src/metrics/registry";
 import { resultText } from "../src/session/dispatch";
-import { ConsumerTracking, type Recipient, type Requester } from "../src/tracking/consumer-tracking";
+import { ConsumerTracking } from "../src/tracking/consumer-tracking";
+import { type Recipient, type Requester, recipientStub } from "../src/tracking/recipient";
+import { SqlTrackerRows } from "../src/tracking/tracker-rows";
+import type { Lease } from "../src/log/parked-reads";
 import { type ConsumerTarget, consumerObjectName } from "../src/tracking/consumer-name";
 import type { ReadSettings } from "../src/tracking/tracker";
 
@@ -45,8 +48,8 @@ export class Consumer extends DurableObject<Cloudflare.Env> {
     return encoded(await this.open(target).claimSegment(read, requestId, from));
   }
 
-  async storePosition(target: ConsumerTarget, range: SegmentRange, lastIndex: bigint, from: Requester): Promise<void> {
-    return this.open(target).storePosition(range, lastIndex, from);
+  async storePosition(target: ConsumerTarget, range: SegmentRange, lastIndex: bigint): Promise<void> {
+    return this.open(target).storePosition(range, lastIndex);
   }
 
   async resetPosition(target: ConsumerTarget, lastIndex: bigint): Promise<void> {
@@ -71,6 +74,11 @@ export class Consumer extends DurableObject<Cloudflare.Env> {
   /** Frees the segments of every tracker of a closed session. */
   async disconnectSession(sessionId: string): Promise<void> {
     await this.tracking?.disconnectSession(sessionId);
+  }
+
+  /** Called by a partition whose answer to a tracker found its recipient gone. */
+  async recipientGone(trackerId: string, sessionId: string): Promise<void> {
+    await this.tracking?.recipientGone(trackerId, sessionId);
   }
 
   /** Called by partitions when messages arrive past a registered index. */
@@ -98,13 +106,16 @@ export class Consumer extends DurableObject<Cloudflare.Env> {
     this.ctx.waitUntil(registerConsumer(env.DB, target).catch((e) => console.warn(`consumer ${name} not registered for metrics`, e)));
     return new ConsumerTracking(
       {
-        sql: this.ctx.storage.sql,
+        rows: new SqlTrackerRows(this.ctx.storage.sql),
         now: () => Date.now(),
+        consumer: name,
         partitions: partitionCount(env),
+        serve: (p: number, lease: Lease, park: boolean) => partitionStub(env, target.log, p).serve(lease, park),
+        revoke: (p: number, trackerId: string) => partitionStub(env, target.log, p).revoke(name, trackerId),
         read: (p: number, after: bigint, maxSize: number, filter: ReadFilter) => partitionStub(env, target.log, p).read(after, maxSize, filter),
         watch: (p: number, after: bigint) => partitionStub(env, target.log, p).watch(name, after),
-        deliver: (to: Recipient, requestId: unknown, result: FluxResult) => recipient(env, to).deliver(resultText(result, requestId as number)),
-        isSessionOpen: (to: Recipient) => recipient(env, to).isOpen(),
+        deliver: (to: Recipient, requestId: unknown, result: FluxResult) => recipientStub(env, to).deliver(resultText(result, requestId as number)),
+        isSessionOpen: (to: Recipient) => recipientStub(env, to).isOpen(),
         setAlarm: (at: number | null) => this.setAlarm(at),
       },
       target.messageType,
@@ -116,18 +127,6 @@ export class Consumer extends DurableObject<Cloudflare.Env> {
     this.alarmAt = at;
     if (at === null) void this.ctx.storage.deleteAlarm();
     else void this.ctx.storage.setAlarm(at);
-  }
-}
-
-/** The object a tracker's results go to: a client's socket, or a web or browser-socket gateway reading WEBRESPONSEs. */
-function recipient(env: Cloudflare.Env, to: Recipient): { deliver(result: string): Promise<boolean>; isOpen(): Promise<boolean> } {
-  switch (to.deliverTo) {
-    case "gateway":
-      return env.WEB_GATEWAY.get(env.WEB_GATEWAY.idFromName(to.sessionId));
-    case "socket":
-      return env.WEB_SOCKET_GATEWAY.get(env.WEB_SOCKET_GATEWAY.idFromName(to.sessionId));
-    case "session":
-      return env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(to.sessionId));
   }
 }
 

@@ -1,39 +1,51 @@
 /**
  * LogPartition: one partition of one log (project, message type[, topic]). Stores messages in its
- * SQLite database, wakes the consumers parked on it, and feeds the audit trail from its alarm.
- * RPC methods only delegate.
+ * SQLite database, answers the reads parked on it from its commits, wakes the consumers watching
+ * it, and feeds the audit trail from its alarm. RPC methods only delegate.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { PartitionIdentity } from "../src/audit/audit-row";
 import { AuditFeed, type FeedLag } from "../src/audit/feed";
-import { type AppendOutcome, type EncodedBatch, LogStore, type PartitionLag, type ReadFilter, type ReadOutcome } from "../src/log/log-store";
-import type { SegmentRange } from "../src/protocol/segment";
 import { AppendQueue } from "../src/log/append-queue";
+import { type AppendGroup, type AppendOutcome, type EncodedBatch, LogStore, type PartitionLag, type ReadFilter, type ReadOutcome } from "../src/log/log-store";
+import { type Lease, type LeaseAnswer, ParkedReads, type Revocation, type Service } from "../src/log/parked-reads";
 import { Watchers } from "../src/log/watchers";
 import { AppendCounts, type AppendStats } from "../src/metrics/append-counts";
+import type { SegmentRange } from "../src/protocol/segment";
+import { resultText } from "../src/session/dispatch";
+import { stringifyJson } from "../src/protocol/json";
+import { Wakeups } from "../src/storage/wakeups";
+import { leaseResult } from "../src/tracking/read-result";
+import { recipientStub } from "../src/tracking/recipient";
 
 export class LogPartition extends DurableObject<Cloudflare.Env> {
   private log!: LogStore;
   private watchers!: Watchers;
+  private parked!: ParkedReads;
   private feed!: AuditFeed;
   private appends!: AppendCounts;
   private queue!: AppendQueue;
+  private wakeups!: Wakeups;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       this.log = new LogStore(ctx.storage, { dedupeWindowMillis: Number(env.DEDUPE_WINDOW_SECONDS ?? "120") * 1000 });
       this.watchers = new Watchers(ctx.storage.sql);
+      this.parked = new ParkedReads(ctx.storage.kv);
       this.appends = new AppendCounts(ctx.storage.sql);
       this.queue = new AppendQueue(
         (batches) => this.log.appendMany(batches),
-        (outcomes) => {
-          const stored = outcomes.filter((o) => o.stored > 0);
-          this.appends.count(stored.reduce((n, o) => n + o.stored, 0), stored.length);
-          this.wakeWatchers();
-        },
+        (group) => this.committed(group),
       );
-      this.feed = await AuditFeed.open({ storage: ctx.storage, log: this.log, db: env.DB });
+      this.wakeups = new Wakeups(ctx.storage, await ctx.storage.getAlarm());
+      const wakeups = this.wakeups;
+      this.feed = await AuditFeed.open({
+        storage: { sql: ctx.storage.sql, getAlarm: () => ctx.storage.getAlarm(), setAlarm: (at) => wakeups.set("feed", Number(at)) },
+        log: this.log,
+        db: env.DB,
+      });
+      await this.wakeups.set("leases", this.parked.earliestDeadline());
     });
   }
 
@@ -50,6 +62,23 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
   /** Reads messages after `after` that pass `filter`. */
   async read(after: bigint, maxSize: number, filter?: ReadFilter, maxScan?: number): Promise<ReadOutcome> {
     return this.log.read(after, maxSize, filter, maxScan);
+  }
+
+  /**
+   * A tracker's read, granted by its Consumer: answered now (sent straight to the recipient) when
+   * messages are there, else parked here when `park` is set and answered by a later commit or at
+   * its deadline.
+   */
+  async serve(lease: Lease, park: boolean): Promise<Service> {
+    const { service, answer } = this.parked.serve(lease, park, (after, maxSize, filter) => this.log.read(after, maxSize, filter), Date.now());
+    if (answer) this.send(answer);
+    if (service.parked) await this.wakeups.set("leases", this.parked.earliestDeadline());
+    return service;
+  }
+
+  /** Takes back a tracker's parked read (its Consumer is moving its segments). */
+  async revoke(consumer: string, trackerId: string): Promise<Revocation> {
+    return this.parked.revoke(consumer, trackerId);
   }
 
   /** How far `positions` are behind this partition within `range`. */
@@ -77,9 +106,15 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     return this.feed.lag();
   }
 
-  /** Feeds one bounded batch to the audit trail and re-arms while more is pending. */
+  /** Runs what is due: a bounded audit feed batch, and empty answers to reads past their deadline. */
   override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.wakeups.takeDue(now);
+    // The feed runs now whatever its time; it asks again when more is waiting.
+    await this.wakeups.set("feed", null);
+    for (const answer of this.parked.takeExpired(now)) this.send(answer);
     await this.feed.run();
+    await this.wakeups.set("leases", this.parked.earliestDeadline());
   }
 
   /**
@@ -91,12 +126,27 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     return this.log.head;
   }
 
-  private wakeWatchers(): void {
+  /** After a commit: answers the parked reads it satisfies, then wakes the watching consumers. */
+  private committed(group: AppendGroup): void {
+    this.appends.count(group.stored.length, group.outcomes.filter((o) => o.stored > 0).length);
+    if (this.parked.size > 0) for (const answer of this.parked.offer(group.stored, this.log.head, Date.now())) this.send(answer);
     for (const name of this.watchers.takeDue(this.log.head)) {
       // Not awaited: the append is acknowledged without waiting for consumers.
       this.env.CONSUMER.get(this.env.CONSUMER.idFromName(name))
         .wake()
         .catch((e: unknown) => console.warn(`waking consumer ${name} failed`, e));
     }
+  }
+
+  /** Sends a lease's answer to its recipient; the output gate holds it until the commit is durable. */
+  private send(answer: LeaseAnswer): void {
+    const { lease } = answer;
+    const text = resultText(stringifyJson(leaseResult(answer)), lease.requestId as number);
+    recipientStub(this.env, lease.recipient)
+      .deliver(text)
+      .then((delivered) => {
+        if (!delivered) return this.env.CONSUMER.get(this.env.CONSUMER.idFromName(lease.consumer)).recipientGone(lease.trackerId, lease.recipient.sessionId);
+      })
+      .catch((e: unknown) => console.warn(`answering tracker ${lease.trackerId} failed`, e));
   }
 }

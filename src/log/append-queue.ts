@@ -4,7 +4,7 @@
  * that send messages one by one (Flux sends a command as soon as it is issued) share commits
  * instead of queueing behind each other's.
  */
-import type { AppendOutcome, EncodedBatch } from "./log-store";
+import type { AppendGroup, AppendOutcome, EncodedBatch } from "./log-store";
 
 interface Waiting {
   batch: EncodedBatch;
@@ -21,8 +21,8 @@ export class AppendQueue {
    * @param afterCommit runs once per group that stored something (waking readers, say)
    */
   constructor(
-    private readonly commit: (batches: EncodedBatch[]) => AppendOutcome[],
-    private readonly afterCommit: (outcomes: AppendOutcome[]) => void,
+    private readonly commit: (batches: EncodedBatch[]) => AppendGroup,
+    private readonly afterCommit: (group: AppendGroup) => void,
   ) {}
 
   /** Resolves with the batch's outcome once its group is stored. */
@@ -36,14 +36,14 @@ export class AppendQueue {
   private flush(): void {
     const group = this.waiting;
     this.waiting = [];
-    let outcomes: AppendOutcome[];
+    let stored: AppendGroup;
     try {
-      outcomes = this.commit(group.map((w) => w.batch));
+      stored = this.commit(group.map((w) => w.batch));
     } catch (e) {
       for (const w of group) w.reject(e);
       return;
     }
-    group.forEach((w, i) => w.resolve(outcomes[i]));
-    if (outcomes.some((o) => o.stored > 0)) this.afterCommit(outcomes);
+    group.forEach((w, i) => w.resolve(stored.outcomes[i]));
+    if (stored.stored.length > 0) this.afterCommit(stored);
   }
 }

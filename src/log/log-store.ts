@@ -47,6 +47,22 @@ export interface AppendOutcome {
   lastIndex: bigint;
 }
 
+/** A message as committed, for answering parked reads from the commit without reading it back. */
+export interface StoredMessage {
+  index: bigint;
+  segment: number;
+  type: string | null;
+  target: string | null;
+  /** The stored JSON line, without index and segment. */
+  line: string;
+}
+
+/** What one group commit did: an outcome per batch, and the messages it stored, oldest first. */
+export interface AppendGroup {
+  outcomes: AppendOutcome[];
+  stored: StoredMessage[];
+}
+
 /** Which messages a read wants. Everything is optional; omitted parts do not filter. */
 export interface ReadFilter {
   /** Only these segments. */
@@ -68,7 +84,15 @@ export interface ReadOutcome {
   scannedTo: bigint | null;
   /** The partition's last index, or -1 when empty. */
   head: bigint;
+  /** The JSON characters of `messages`, so replies stay within what a frame may hold. */
+  bytes: number;
 }
+
+/**
+ * The most message characters one read returns (a reply must stay far below what the runtime can
+ * hold as one string); at least one message is always returned, so a consumer never stalls.
+ */
+export const MAX_READ_CHARS = 8 * 1024 * 1024;
 
 /** A position's distance from a partition's head. */
 export interface PartitionLag {
@@ -99,6 +123,12 @@ const MIGRATIONS = [
    CREATE TABLE log_settings (key TEXT PRIMARY KEY, value TEXT);`,
   "ALTER TABLE batches ADD COLUMN message_keys TEXT",
 ];
+
+interface Pending {
+  lastIndex: bigint;
+  ids: Set<string>;
+  stored: StoredMessage[];
+}
 
 interface BatchRow extends Record<string, SqlStorageValue> {
   first: string;
@@ -138,7 +168,7 @@ export class LogStore {
 
   /** Stores a batch atomically, assigning consecutive indexes; skips messageIds seen in the dedupe window. */
   append(batch: EncodedBatch): AppendOutcome {
-    return this.appendMany([batch])[0];
+    return this.appendMany([batch]).outcomes[0];
   }
 
   /**
@@ -146,10 +176,10 @@ export class LogStore {
    * together), each with its own outcome. Memory (head, dedupe window) changes only once the
    * transaction has committed.
    */
-  appendMany(batches: EncodedBatch[]): AppendOutcome[] {
+  appendMany(batches: EncodedBatch[]): AppendGroup {
     const now = this.now();
     this.expireDedupe(now);
-    const pending = { lastIndex: this.lastIndex, ids: new Set<string>() };
+    const pending: Pending = { lastIndex: this.lastIndex, ids: new Set<string>(), stored: [] };
     const outcomes = this.storage.transactionSync(() => {
       const result = batches.map((batch) => this.storeBatch(batch, now, pending));
       this.purgeExpired(now);
@@ -157,10 +187,10 @@ export class LogStore {
     });
     this.lastIndex = pending.lastIndex;
     for (const id of pending.ids) this.recentIds.set(id, now);
-    return outcomes;
+    return { outcomes, stored: pending.stored };
   }
 
-  private storeBatch(batch: EncodedBatch, now: number, pending: { lastIndex: bigint; ids: Set<string> }): AppendOutcome {
+  private storeBatch(batch: EncodedBatch, now: number, pending: Pending): AppendOutcome {
     const keep: number[] = [];
     for (let i = 0; i < batch.lines.length; i++) {
       const id = batch.messageIds[i];
@@ -181,6 +211,7 @@ export class LogStore {
       const first = index;
       const last = index + BigInt(rows.length - 1);
       const targets = rows.map((i) => batch.targets[i]);
+      rows.forEach((i, k) => pending.stored.push({ index: first + BigInt(k), segment: batch.segments[i], type: batch.types[i], target: batch.targets[i], line: batch.lines[i] }));
       this.storage.sql.exec(
         "INSERT INTO batches (first_index, last_index, segments, message_ids, types, targets, message_keys, messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         first.toString(),
@@ -201,13 +232,14 @@ export class LogStore {
 
   /**
    * Reads up to `maxSize` messages with index > `after` that pass `filter`, examining at most
-   * `maxScan` messages so a selective filter over a long log stays bounded.
+   * `maxScan` messages so a selective filter over a long log stays bounded, and returning at most
+   * `maxChars` of message JSON (but always at least one message).
    */
-  read(after: bigint, maxSize: number, filter: ReadFilter = {}, maxScan = Math.max(10_000, maxSize * 10)): ReadOutcome {
-    const out: ReadOutcome = { indexes: [], segments: [], messages: [], scannedTo: null, head: this.lastIndex };
+  read(after: bigint, maxSize: number, filter: ReadFilter = {}, maxScan = Math.max(10_000, maxSize * 10), maxChars = MAX_READ_CHARS): ReadOutcome {
+    const out: ReadOutcome = { indexes: [], segments: [], messages: [], scannedTo: null, head: this.lastIndex, bytes: 0 };
     const cutoff = this.retentionCutoff();
     const from = cutoff !== null && cutoff > after ? cutoff : after;
-    const typeFilter = filter.typeFilter ? new RegExp(`^(?:${filter.typeFilter})$`) : null;
+    const accepts = messageFilter(filter);
     const cursor = this.storage.sql.exec<BatchRow>(
       "SELECT CAST(first_index AS TEXT) AS first, segments, types, targets, messages FROM batches WHERE last_index > ? ORDER BY last_index",
       from.toString(),
@@ -216,21 +248,28 @@ export class LogStore {
     for (const row of cursor) {
       const first = BigInt(row.first);
       const segments = new Uint8Array(row.segments);
-      const types = typeFilter ? (JSON.parse(row.types) as (string | null)[]) : null;
-      const targets = filter.target && row.targets ? (JSON.parse(row.targets) as (string | null)[]) : null;
+      const types = accepts.needsType ? (JSON.parse(row.types) as (string | null)[]) : null;
+      const targets = accepts.needsTarget && row.targets ? (JSON.parse(row.targets) as (string | null)[]) : null;
       let lines: string[] | null = null;
       for (let i = 0; i < segments.length; i++) {
         const index = first + BigInt(i);
         if (index <= from) continue;
         if (out.indexes.length >= maxSize || scanned >= maxScan) return out;
+        const segment = segments[i];
+        if (!accepts(index, segment, types?.[i] ?? null, targets?.[i] ?? null)) {
+          scanned++;
+          out.scannedTo = index;
+          continue;
+        }
+        lines ??= row.messages.split("\n");
+        const message = withPosition(lines[i], index, segment);
+        if (out.indexes.length > 0 && out.bytes + message.length > maxChars) return out;
         scanned++;
         out.scannedTo = index;
-        const segment = segments[i];
-        if (!accepts(filter, index, segment, types?.[i] ?? null, targets?.[i] ?? null, typeFilter)) continue;
-        lines ??= row.messages.split("\n");
         out.indexes.push(index);
         out.segments.push(segment);
-        out.messages.push(withPosition(lines[i], index, segment));
+        out.messages.push(message);
+        out.bytes += message.length;
       }
     }
     return out;
@@ -348,27 +387,32 @@ export class LogStore {
   }
 }
 
-function accepts(
-  filter: ReadFilter,
-  index: bigint,
-  segment: number,
-  type: string | null,
-  target: string | null,
-  typeFilter: RegExp | null,
-): boolean {
-  if (typeFilter && type !== null && !typeFilter.test(type)) return false;
-  // A message addressed to this very tracker reaches it whatever its segment.
-  let addressedHere = false;
-  if (filter.target && target !== null) {
-    if (target !== filter.target.trackerId && target !== filter.target.clientId) return false;
-    addressedHere = target === filter.target.trackerId;
-  }
-  if (!addressedHere && filter.range && (segment < filter.range[0] || segment >= filter.range[1])) return false;
-  const position = filter.positions?.[segment];
-  return position === null || position === undefined || index > position;
+/** A compiled ReadFilter; `needsType`/`needsTarget` say which columns it reads. */
+export interface MessageFilter {
+  (index: bigint, segment: number, type: string | null, target: string | null): boolean;
+  needsType: boolean;
+  needsTarget: boolean;
+}
+
+/** Compiles `filter` once for a read (or a parked read answered from commits). */
+export function messageFilter(filter: ReadFilter): MessageFilter {
+  const typeFilter = filter.typeFilter ? new RegExp(`^(?:${filter.typeFilter})$`) : null;
+  const accepts = (index: bigint, segment: number, type: string | null, target: string | null): boolean => {
+    if (typeFilter && type !== null && !typeFilter.test(type)) return false;
+    // A message addressed to this very tracker reaches it whatever its segment.
+    let addressedHere = false;
+    if (filter.target && target !== null) {
+      if (target !== filter.target.trackerId && target !== filter.target.clientId) return false;
+      addressedHere = target === filter.target.trackerId;
+    }
+    if (!addressedHere && filter.range && (segment < filter.range[0] || segment >= filter.range[1])) return false;
+    const position = filter.positions?.[segment];
+    return position === null || position === undefined || index > position;
+  };
+  return Object.assign(accepts, { needsType: typeFilter !== null, needsTarget: Boolean(filter.target) });
 }
 
 /** Splices the assigned index and segment into a stored message line. */
-function withPosition(line: string, index: bigint, segment: number): string {
+export function withPosition(line: string, index: bigint, segment: number): string {
   return line.length > 2 ? `{"index":${index},"segment":${segment},${line.slice(1)}` : `{"index":${index},"segment":${segment}}`;
 }

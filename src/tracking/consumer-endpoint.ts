@@ -49,8 +49,11 @@ function optionalBoolean(r: FluxRequest, field: string): boolean {
   return v === true;
 }
 
-/** The tracker settings of a Read or ClaimSegment, checked field by field. */
-function readSettings(r: FluxRequest): ReadSettings {
+/**
+ * The tracker settings of a Read or ClaimSegment, checked field by field. ClaimSegment extends Read
+ * in the Java client and is sent with `maxSize: 0` (a claim carries no messages), so it may be 0 there.
+ */
+function readSettings(r: FluxRequest, claim = false): ReadSettings {
   if (typeof r.trackerId !== "string" || r.trackerId.length === 0 || r.trackerId.length > 200) {
     throw new BadRequest("trackerId must be a non-empty string of at most 200 characters");
   }
@@ -64,7 +67,7 @@ function readSettings(r: FluxRequest): ReadSettings {
   return {
     consumer: r.consumer as string,
     trackerId: r.trackerId,
-    maxSize: readSize(r.maxSize, 1024),
+    maxSize: claim && r.maxSize === 0 ? 0 : readSize(r.maxSize, 1024),
     maxTimeout: Math.min(maxTimeout, MAX_TIMEOUT),
     typeFilter: (r.typeFilter as string | null | undefined) ?? null,
     filterMessageTarget: optionalBoolean(r, "filterMessageTarget"),
@@ -94,12 +97,12 @@ export const consumerEndpoint: EncodingEndpoint = {
 
   async claimSegment(request, session, env) {
     const t = target(request, session);
-    return stub(env, t).claimSegment(t, readSettings(request), request.requestId ?? null, requester(session));
+    return stub(env, t).claimSegment(t, readSettings(request, true), request.requestId ?? null, requester(session));
   },
 
   async storePosition(request, session, env) {
     const t = target(request, session);
-    await stub(env, t).storePosition(t, segmentRange(request.segment), index(request.lastIndex, "lastIndex"), requester(session));
+    await stub(env, t).storePosition(t, segmentRange(request.segment), index(request.lastIndex, "lastIndex"));
     return VOID;
   },
 

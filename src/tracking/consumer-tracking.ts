@@ -1,31 +1,46 @@
 /**
- * One consumer of one log: its tracker cluster, its positions and its parked reads, all in the
- * host's SQLite so an evicted or restarted object resumes where it was. A Read is answered at once
- * when the log has messages for the tracker; otherwise it is parked until a partition reports an
- * append (push, no polling), the cluster changes, or its deadline passes (alarm).
+ * One consumer of one log: its tracker cluster and its positions. The consumer decides which
+ * segments a tracker reads and from where, and hands that to a partition as a lease; the partition
+ * answers the Read itself, now or from the commit that satisfies it, straight to the tracker's
+ * session. No message passes through here (except client-controlled trackers whose range spans
+ * several partitions, whose batch must merge them in index order).
  *
- * Operations run one at a time: each may await partition reads, and two interleaved operations
- * could otherwise hand the same parked Read two batches.
+ * Memory holds the cluster with each tracker's activity and where its Read is; SQLite holds only
+ * what an evicted or restarted consumer needs to be exact: membership, ranges, positions and Reads
+ * parked here. A Read that changes none of these writes nothing.
+ *
+ * Operations run one at a time: each may await partitions, and two interleaved operations could
+ * otherwise answer one Read twice or move a range under a Read being answered.
  */
 import { BadRequest } from "../errors";
 import type { ReadFilter, ReadOutcome } from "../log/log-store";
+import type { Lease, Revocation, Service } from "../log/parked-reads";
 import { partitionsFor, rangeOfPartition } from "../log/partition-map";
+import { minIndexFromMillis } from "../log/index-clock";
 import { EMPTY_RANGE, MAX_SEGMENT, type SegmentRange } from "../protocol/segment";
 import type { FluxResult } from "../protocol/endpoint";
-import { parseJson, stringifyJson } from "../protocol/json";
-import { migrate } from "../storage/migrations";
-import { Position, toIndex } from "./position";
+import { stringifyJson } from "../protocol/json";
+import { Position } from "./position";
 import { type Batch, claimSegmentResult, readResult } from "./read-result";
+import type { Recipient, Requester } from "./recipient";
 import { startPosition } from "./start-position";
 import { type ReadSettings, type Tracker, trackerFromRead } from "./tracker";
 import { TrackerCluster } from "./tracker-cluster";
+import type { ParkedHere, TrackerStore } from "./tracker-rows";
 
 /** What the consumer needs from its host object. */
 export interface TrackingHost {
-  sql: SqlStorage;
+  rows: TrackerStore;
   now(): number;
+  /** The consumer's object name, which partitions key its leases by. */
+  consumer: string;
   /** Number of partitions of the log. */
   partitions: number;
+  /** Grants a lease to a partition: answered there now, or parked there when `park` is set. */
+  serve(partition: number, lease: Lease, park: boolean): Promise<Service>;
+  /** Takes back a tracker's lease from a partition. */
+  revoke(partition: number, trackerId: string): Promise<Revocation>;
+  /** Reads a partition (only for merged batches of client-controlled trackers over several partitions). */
   read(partition: number, after: bigint, maxSize: number, filter: ReadFilter): Promise<ReadOutcome>;
   /** Registers for a wake-up when the partition's head passes `after`; returns its current head. */
   watch(partition: number, after: bigint): Promise<bigint>;
@@ -37,80 +52,60 @@ export interface TrackingHost {
   setAlarm(at: number | null): void;
 }
 
-/**
- * Which kind of object parked a Read and gets its result: a ClientSession (a client's socket), a
- * WebGateway (the hub itself waiting for WEBRESPONSEs) or a WebSocketGateway (the hub reading
- * what handlers push to browser sockets).
- */
-export type DeliverTo = "session" | "gateway" | "socket";
-
-/** Who sent a tracker request. */
-export interface Requester {
-  sessionId: string;
-  clientId: string;
-  /** Default "session". */
-  deliverTo?: DeliverTo;
+/** A Read waiting for its answer. */
+interface Waiting {
+  requestId: unknown;
+  kind: "read" | "claim";
+  /** Epoch ms by which it is answered, empty if need be. */
+  deadline: number;
 }
 
-/** Where a tracker's results go: the object named `sessionId` of kind `deliverTo`. */
-export interface Recipient {
-  sessionId: string;
-  deliverTo: DeliverTo;
-}
-
-type ParkedKind = "read" | "claim";
-
-interface TrackerRow {
+/** A member of the cluster and where its latest Read stands. */
+interface Member {
   tracker: Tracker;
   recipient: Recipient;
-  parkedRequest: unknown;
-  parkedKind: ParkedKind | null;
-  lastSegment: SegmentRange | null;
+  /** Parked here (persisted), to be answered by a cluster change, a wake-up or the alarm. */
+  here: Waiting | null;
+  /** Leased to a partition, which answers it. */
+  lease: { partition: number; epoch: number } | null;
+  /** After a restart: a lease may be out at any partition of its range. */
+  unknown: boolean;
 }
-
-const MIGRATIONS = [
-  `CREATE TABLE consumer_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-   CREATE TABLE trackers (
-     tracker_id TEXT PRIMARY KEY,
-     session_id TEXT NOT NULL,
-     settings TEXT NOT NULL,
-     parked_request TEXT,
-     parked_kind TEXT,
-     deadline INTEGER,
-     last_segment TEXT
-   );
-   CREATE INDEX trackers_by_session ON trackers (session_id);`,
-  `ALTER TABLE trackers ADD COLUMN deliver_to TEXT NOT NULL DEFAULT 'session';`,
-];
 
 /** Settings that every tracker of one consumer must share. */
 const SHARED_SETTINGS = ["typeFilter", "ignoreSegment", "clientControlledIndex", "singleTracker", "filterMessageTarget"] as const;
-
-/** Rounds of fetching past filtered-out messages before a Read parks. */
-const MAX_ROUNDS = 4;
 
 /** Tracking for one consumer of one log. */
 export class ConsumerTracking {
   private cluster: TrackerCluster;
   private position: Position;
+  /** Where the consumer started (its first Read), for segments it never stored. */
+  private origin: bigint | null;
+  private readonly members = new Map<string, Member>();
   private queue: Promise<unknown> = Promise.resolve();
-  /** Last head seen per partition: partitions known to hold nothing new are not read. */
-  private readonly heads = new Map<number, bigint>();
-  /** Per tracker, the partition to read first next time (round-robin). */
+  private epoch = 0;
+  /** Per tracker, the partition to read first next time (round-robin over several partitions). */
   private readonly nextPartition = new Map<string, number>();
 
   constructor(
     private readonly host: TrackingHost,
     private readonly messageType: string,
   ) {
-    migrate(host.sql, "tracking", MIGRATIONS);
-    const cluster = this.state("cluster");
+    const rows = host.rows;
+    const cluster = rows.state("cluster");
     this.cluster = cluster ? TrackerCluster.fromJSON(JSON.parse(cluster)) : new TrackerCluster();
-    const position = this.state("position");
+    const position = rows.state("position");
     this.position = position ? Position.decode(position) : Position.empty();
+    const origin = rows.state("origin");
+    this.origin = origin === null ? null : BigInt(origin);
+    for (const row of rows.rows()) {
+      this.members.set(row.tracker.trackerId, { tracker: row.tracker, recipient: row.recipient, here: row.parked, lease: null, unknown: row.parked === null });
+    }
+    // Epochs only need to differ from those of leases granted before the restart.
+    this.epoch = host.now();
   }
 
-  /** Handles a Read: the batch to send now, or null when the Read was parked. */
+  /** Handles a Read: a result to send now, or null when a partition answers it (or it waits here). */
   read(read: ReadSettings, requestId: unknown, from: Requester): Promise<FluxResult | null> {
     return this.serially(() => this.track(read, requestId, from, "read"));
   }
@@ -120,14 +115,17 @@ export class ConsumerTracking {
     return this.serially(() => this.track(read, requestId, from, "claim"));
   }
 
-  /** StorePosition: raises the segments of `range` to `lastIndex`; never lowers them. */
-  storePosition(range: SegmentRange, lastIndex: bigint, from: Requester): Promise<void> {
+  /**
+   * StorePosition: raises the segments of `range` to `lastIndex`; never lowers them. Accepted for
+   * any range from any socket, as Flux does: clients send it on any session of their pool, and
+   * operators position consumers that have no tracker yet.
+   */
+  storePosition(range: SegmentRange, lastIndex: bigint): Promise<void> {
     return this.serially(async () => {
-      if (!this.ownedBySession(range, from.sessionId)) {
-        throw new BadRequest(`segment [${range[0]},${range[1]}) is not held by a tracker of this session`);
-      }
-      this.position = this.position.store(range, lastIndex);
-      this.saveState("position", this.position.encode());
+      const next = this.position.store(range, lastIndex);
+      if (next.equals(this.position)) return;
+      this.position = next;
+      this.host.rows.saveState("position", this.position.encode());
     });
   }
 
@@ -135,8 +133,9 @@ export class ConsumerTracking {
   resetPosition(lastIndex: bigint): Promise<void> {
     return this.serially(async () => {
       this.position = Position.ofAll(lastIndex);
-      this.saveState("position", this.position.encode());
-      await this.retryParked();
+      this.host.rows.saveState("position", this.position.encode());
+      // Leases carry the old position: take them back and grant them anew.
+      await this.regrant([...this.members.values()].filter((m) => m.lease || m.unknown));
     });
   }
 
@@ -145,60 +144,68 @@ export class ConsumerTracking {
     return this.serially(async () => this.position);
   }
 
-  /** DisconnectTracker: removes it, optionally answering its parked Read with an empty batch. */
+  /** DisconnectTracker: removes it, optionally answering its waiting Read with an empty batch. */
   disconnectTracker(trackerId: string, sendFinalEmptyBatch: boolean): Promise<void> {
     return this.serially(async () => {
-      const row = this.trackerRow(trackerId);
-      if (!row) return;
-      if (sendFinalEmptyBatch && row.parkedKind === "read") {
-        await this.host.deliver(row.recipient, row.parkedRequest, readResult(emptyBatch([...EMPTY_RANGE], this.position, true)));
+      const member = this.members.get(trackerId);
+      if (!member) return;
+      const waiting = await this.withdraw(member);
+      if (sendFinalEmptyBatch && waiting?.kind === "read") {
+        await this.host.deliver(member.recipient, waiting.requestId, readResult(emptyBatch([...EMPTY_RANGE], this.position, true)));
       }
-      this.remove([trackerId]);
-      await this.retryParked();
+      await this.change((c) => c.withoutTracker(trackerId), [trackerId]);
     });
   }
 
   /** A session closed: its trackers leave and their segments go to the others. */
   disconnectSession(sessionId: string): Promise<void> {
     return this.serially(async () => {
-      const ids = this.host.sql
-        .exec<{ id: string }>("SELECT tracker_id AS id FROM trackers WHERE session_id = ?", sessionId)
-        .toArray()
-        .map((r) => r.id);
-      if (ids.length === 0) return;
-      this.remove(ids);
-      await this.retryParked();
+      const gone = [...this.members.values()].filter((m) => m.recipient.sessionId === sessionId);
+      if (gone.length === 0) return;
+      await Promise.all(gone.map((m) => this.withdraw(m)));
+      const ids = gone.map((m) => m.tracker.trackerId);
+      await this.change((c) => ids.reduce((x, id) => x.withoutTracker(id), c), ids);
     });
   }
 
-  /** A partition has new messages: retry the parked Reads. */
+  /** A partition that a Read parked here watches has new messages: try those Reads again. */
   wake(): Promise<void> {
-    return this.serially(() => this.retryParked());
+    return this.serially(() => this.answerParked());
   }
 
-  /** The alarm: answers Reads past their deadline and purges trackers busy beyond purgeTimeout. */
+  /** The alarm: answers Reads parked here past their deadline and purges trackers busy beyond purgeTimeout. */
   onAlarm(): Promise<void> {
     return this.serially(async () => {
       const now = this.host.now();
+      const inHand = await this.learnActivity([...this.members.values()].filter((m) => m.tracker.purgeTimeout !== null && (m.lease || m.unknown)));
       const purged = this.cluster.purgeExpiredTrackers(now);
       if (purged !== this.cluster) {
         const gone = this.cluster.getTrackers().filter((t) => !purged.contains(t.trackerId)).map((t) => t.trackerId);
-        this.remove(gone);
+        await Promise.all(gone.map((id) => this.withdraw(this.members.get(id)!)));
+        await this.change((c) => c.purgeExpiredTrackers(now), gone);
       }
-      const due = this.host.sql
-        .exec<{ id: string }>("SELECT tracker_id AS id FROM trackers WHERE parked_request IS NOT NULL AND deadline <= ?", now)
-        .toArray();
-      for (const { id } of due) {
-        const row = this.trackerRow(id)!;
-        if (row.parkedKind === "read") {
-          const segment = this.cluster.getSegment(row.tracker) ?? [...EMPTY_RANGE];
-          await this.host.deliver(row.recipient, row.parkedRequest, readResult(emptyBatch(segment, this.position, true)));
-          // As in Flux, a tracker holding a batch (even an empty one) keeps its range until it reads again.
-          if (this.cluster.contains(id)) this.cluster = this.cluster.withActiveTracker(row.tracker, now);
-        }
-        this.host.sql.exec("UPDATE trackers SET parked_request = NULL, parked_kind = NULL, deadline = NULL WHERE tracker_id = ?", id);
+      for (const member of this.members.values()) {
+        if (!member.here || member.here.deadline > now) continue;
+        const { requestId, kind } = member.here;
+        this.unparkHere(member);
+        if (kind !== "read") continue;
+        const segment = this.cluster.getSegment(member.tracker) ?? [...EMPTY_RANGE];
+        await this.host.deliver(member.recipient, requestId, readResult(emptyBatch(segment, this.position, true)));
+        // As in Flux, a tracker holding a batch (even an empty one) keeps its range until it reads again.
+        if (this.cluster.contains(member.tracker.trackerId)) this.cluster = this.cluster.withActiveTracker(member.tracker, now);
       }
-      await this.retryParked();
+      for (const [m, waiting] of inHand) if (this.members.get(m.tracker.trackerId) === m) await this.answerInHand(m, waiting);
+      await this.answerParked();
+    });
+  }
+
+  /** A recipient turned out to be gone when a partition answered its tracker: the tracker leaves. */
+  recipientGone(trackerId: string, sessionId: string): Promise<void> {
+    return this.serially(async () => {
+      const member = this.members.get(trackerId);
+      if (!member || member.recipient.sessionId !== sessionId) return;
+      await this.withdraw(member);
+      await this.change((c) => c.withoutTracker(trackerId), [trackerId]);
     });
   }
 
@@ -206,10 +213,12 @@ export class ConsumerTracking {
   describe(): Promise<{ position: Position; trackers: { trackerId: string; clientId: string; segment: SegmentRange | null; active: boolean }[] }> {
     return this.serially(async () => ({
       position: this.position,
-      trackers: this.cluster.getTrackers().map((t) => {
-        const row = this.trackerRow(t.trackerId);
-        return { trackerId: t.trackerId, clientId: row?.tracker.clientId ?? "", segment: this.cluster.getSegment(t.trackerId), active: this.cluster.isActive(t.trackerId) };
-      }),
+      trackers: this.cluster.getTrackers().map((t) => ({
+        trackerId: t.trackerId,
+        clientId: this.members.get(t.trackerId)?.tracker.clientId ?? "",
+        segment: this.cluster.getSegment(t.trackerId),
+        active: this.cluster.isActive(t.trackerId) || Boolean(this.members.get(t.trackerId)?.unknown),
+      })),
     }));
   }
 
@@ -219,156 +228,242 @@ export class ConsumerTracking {
     return run.finally(() => this.armAlarm());
   }
 
-  private async track(read: ReadSettings, requestId: unknown, from: Requester, kind: ParkedKind): Promise<FluxResult | null> {
+  private async track(read: ReadSettings, requestId: unknown, from: Requester, kind: Waiting["kind"]): Promise<FluxResult | null> {
     const now = this.host.now();
     const tracker = trackerFromRead(read, this.messageType, from.clientId, from.sessionId, now);
     this.checkSharedSettings(tracker);
-    if (!this.cluster.contains(tracker.trackerId)) await this.dropDeadSessions(from.sessionId);
-    // A repeated Read (clients resend parked Reads after reconnecting) supersedes the parked one,
-    // which is answered with an empty batch so that nobody waits on it.
-    const previous = this.trackerRow(tracker.trackerId);
-    if (previous?.parkedKind === "read" && stringifyJson(previous.parkedRequest) !== stringifyJson(requestId ?? null)) {
-      const segment = this.cluster.getSegment(previous.tracker) ?? [...EMPTY_RANGE];
-      await this.host.deliver(previous.recipient, previous.parkedRequest, readResult(emptyBatch(segment, this.position, true)));
-    }
-    const before = stringifyJson(this.cluster.toJSON());
-    this.cluster = this.cluster.withWaitingTracker(tracker);
-    this.host.sql.exec(
-      `INSERT INTO trackers (tracker_id, session_id, deliver_to, settings, parked_request, parked_kind, deadline)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (tracker_id) DO UPDATE SET session_id = excluded.session_id, deliver_to = excluded.deliver_to,
-         settings = excluded.settings, parked_request = excluded.parked_request, parked_kind = excluded.parked_kind,
-         deadline = excluded.deadline`,
-      tracker.trackerId,
-      from.sessionId,
-      from.deliverTo ?? "session",
-      stringifyJson(tracker),
-      stringifyJson(requestId ?? null),
-      kind,
-      tracker.deadline,
-    );
-    const result = await this.attempt(tracker, kind);
-    if (result) this.unpark(tracker.trackerId);
-    this.saveCluster();
-    // Membership or activity changed: the other parked trackers may have gained segments.
-    if (stringifyJson(this.cluster.toJSON()) !== before) await this.retryParked(tracker.trackerId);
-    return result;
-  }
-
-  /** Tries to answer a tracker's parked request; null when there is nothing for it yet. */
-  private async attempt(tracker: Tracker, kind: ParkedKind): Promise<FluxResult | null> {
-    const range = this.cluster.getSegment(tracker);
-    if (!range || range[0] === range[1]) return null;
-    const now = this.host.now();
-    if (kind === "claim") {
-      this.cluster = this.cluster.withActiveTracker(tracker, now);
-      this.recordSegment(tracker.trackerId, range);
-      return claimSegmentResult(range, startPosition(tracker, this.position, range, now));
-    }
-    let current = tracker;
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const position = startPosition(current, this.position, range, now);
-      const fetched = await this.fetch(current, range, position);
-      if (fetched.batch) {
-        this.cluster = this.cluster.withActiveTracker(current, this.host.now());
-        this.recordSegment(current.trackerId, fetched.batch.segment);
-        return readResult(fetched.batch);
+    const recipient: Recipient = { sessionId: from.sessionId, deliverTo: from.deliverTo ?? "session" };
+    let member = this.members.get(tracker.trackerId);
+    if (!member || !this.cluster.contains(tracker.trackerId)) await this.dropDeadSessions(from.sessionId);
+    if (member) {
+      // The tracker reads again: an earlier Read still waiting is superseded (clients resend Reads
+      // after reconnecting) and answered empty, so that nobody waits on it.
+      const waiting = await this.withdraw(member);
+      if (waiting?.kind === "read" && stringifyJson(waiting.requestId ?? null) !== stringifyJson(requestId ?? null)) {
+        const segment = this.cluster.getSegment(member.tracker) ?? [...EMPTY_RANGE];
+        await this.host.deliver(member.recipient, waiting.requestId, readResult(emptyBatch(segment, this.position, true)));
       }
-      if (fetched.skippedTo.length > 0) {
-        // Everything fetched was filtered out: move past it so the next round reads on.
-        if (current.clientControlledIndex) {
-          current = { ...current, lastIndex: fetched.skippedTo.reduce((a, s) => (s.index > a ? s.index : a), current.lastIndex ?? -1n) };
-          this.host.sql.exec("UPDATE trackers SET settings = ? WHERE tracker_id = ?", stringifyJson(current), current.trackerId);
-        } else {
-          for (const s of fetched.skippedTo) this.position = this.position.store(s.range, s.index);
-          this.saveState("position", this.position.encode());
-        }
-        continue;
-      }
-      // Nothing: park, unless an append slipped in between the read and the watch.
-      const raced = await Promise.all(
-        fetched.heads.map(async ({ partition, head }) => {
-          const now = await this.host.watch(partition, head);
-          this.heads.set(partition, now);
-          return now > head;
-        }),
-      );
-      if (!raced.some(Boolean)) return null;
     }
-    return null;
+    const stored = member && persistedForm(member.tracker) === persistedForm(tracker) && member.recipient.sessionId === recipient.sessionId && member.recipient.deliverTo === recipient.deliverTo;
+    member = { tracker, recipient, here: null, lease: null, unknown: false };
+    this.members.set(tracker.trackerId, member);
+    if (!stored) this.host.rows.put({ tracker, recipient, parked: null });
+    if (this.origin === null && !tracker.clientControlledIndex) {
+      this.origin = tracker.lastIndex ?? minIndexFromMillis(now - 1000);
+      this.host.rows.saveState("origin", this.origin.toString());
+    }
+    await this.change((c) => c.withWaitingTracker(tracker), [tracker.trackerId]);
+    return this.answer(member, { requestId, kind, deadline: tracker.deadline });
   }
 
   /**
-   * Reads the partitions under the tracker's range. A batch holds messages of one partition, with
-   * the range cut to that partition, so the client stores positions per partition. Partitions are
-   * read one at a time, round-robin per tracker, stopping at the first with messages, and a
-   * partition whose last known head holds nothing past the position is not read at all. (A stale
-   * head only delays: parking re-checks every head through `watch`.) Client-controlled trackers
-   * keep one index, so their batch merges all partitions in index order instead.
+   * Applies a cluster change. Trackers whose range it would move may hold a lease (a Read parked at
+   * a partition, or answered since): their leases are taken back first, so that a tracker already
+   * answered keeps its range (it is active, as in Flux) and a tracker still waiting gets its new
+   * range in a new lease. `changed` are the trackers the change itself concerns.
    */
-  private async fetch(tracker: Tracker, range: SegmentRange, position: Position) {
+  private async change(apply: (c: TrackerCluster) => TrackerCluster, changed: string[]): Promise<void> {
+    const before = this.cluster;
+    let next = apply(this.cluster);
+    const inHand = new Map<Member, Waiting>();
+    for (let pass = 0; pass < 4; pass++) {
+      const moved = [...this.members.values()].filter(
+        (m) => !changed.includes(m.tracker.trackerId) && (m.lease || m.unknown) && !sameRange(this.cluster.getSegment(m.tracker), next.getSegment(m.tracker)),
+      );
+      if (moved.length === 0) break;
+      const found = await this.learnActivity(moved);
+      for (const [m, waiting] of found) inHand.set(m, waiting);
+      // Trackers found answered are active now and keep their ranges: recompute with them so.
+      next = apply(this.cluster);
+      if (found.size === moved.length) break;
+    }
+    this.cluster = next;
+    if (!sameAssignments(before, next)) this.host.rows.saveState("cluster", JSON.stringify(next.toJSON()));
+    for (const [m, waiting] of inHand) if (this.members.get(m.tracker.trackerId) === m && this.cluster.contains(m.tracker.trackerId)) await this.answerInHand(m, waiting);
+    await this.answerParked(changed);
+  }
+
+  /**
+   * Takes back the leases of `members` and learns which were answered since (then active, as Flux
+   * counts a tracker holding a batch) and which were still parked: those are returned, waiting to
+   * be leased again.
+   */
+  private async learnActivity(members: Member[]): Promise<Map<Member, Waiting>> {
+    const waiting = new Map<Member, Waiting>();
+    await Promise.all(
+      members.map(async (m) => {
+        const lease = m.lease;
+        const found = await this.revokeAll(m);
+        const parked = found.find((r) => r.parked)?.parked ?? null;
+        if (parked) {
+          waiting.set(m, { requestId: parked.requestId, kind: "read", deadline: parked.deadline });
+          return;
+        }
+        const answered = found.find((r) => r.answeredAt !== null && (lease === null || r.answeredEpoch === lease.epoch));
+        const at = answered?.answeredAt ?? this.host.now();
+        if (this.cluster.contains(m.tracker.trackerId) && !this.cluster.isActive(m.tracker.trackerId)) this.cluster = this.cluster.withActiveTracker(m.tracker, at);
+      }),
+    );
+    return waiting;
+  }
+
+  /** Revokes `m`'s lease wherever it may be out. */
+  private async revokeAll(m: Member): Promise<Revocation[]> {
+    if (!m.lease && !m.unknown) return [];
+    const partitions = m.lease ? [m.lease.partition] : this.partitionsOf(m);
+    m.lease = null;
+    m.unknown = false;
+    return Promise.all(partitions.map((p) => this.host.revoke(p, m.tracker.trackerId)));
+  }
+
+  /** Takes back whatever Read of `member` is waiting (here or leased) and returns it, if any. */
+  private async withdraw(member: Member): Promise<Waiting | null> {
+    if (member.here) {
+      const waiting = member.here;
+      this.unparkHere(member);
+      return waiting;
+    }
+    const parked = (await this.revokeAll(member)).find((r) => r.parked)?.parked;
+    return parked ? { requestId: parked.requestId, kind: "read", deadline: parked.deadline } : null;
+  }
+
+  /** Leases taken back to be granted anew (the position changed under them). */
+  private async regrant(members: Member[]): Promise<void> {
+    for (const m of members) {
+      const waiting = await this.withdraw(m);
+      if (waiting) await this.answerInHand(m, waiting);
+    }
+  }
+
+  /** Answers every Read parked here that may now be answerable (except `skip`). */
+  private async answerParked(skip: string[] = []): Promise<void> {
+    for (const m of [...this.members.values()]) {
+      if (!m.here || skip.includes(m.tracker.trackerId) || this.members.get(m.tracker.trackerId) !== m) continue;
+      await this.answerHere(m);
+    }
+  }
+
+  private answerHere(m: Member): Promise<void> {
+    return this.answerInHand(m, m.here!);
+  }
+
+  /** Answers a Read that is not the request being handled, delivering a result made here. */
+  private async answerInHand(m: Member, waiting: Waiting): Promise<void> {
+    const result = await this.answer(m, waiting);
+    if (result && !(await this.host.deliver(m.recipient, waiting.requestId, result))) {
+      await this.change((c) => c.withoutTracker(m.tracker.trackerId), [m.tracker.trackerId]);
+      this.members.delete(m.tracker.trackerId);
+      this.host.rows.remove(m.tracker.trackerId);
+    }
+  }
+
+  /**
+   * Answers a waiting Read: a claim with its range, a Read by a lease to its partition (which
+   * answers it), or, when the tracker's range spans several partitions, by leases offered to each
+   * in turn and a wake-up registration at all of them. Returns a result only when it is made here.
+   */
+  private async answer(m: Member, waiting: Waiting): Promise<FluxResult | null> {
+    const tracker = m.tracker;
+    const now = this.host.now();
+    const deadline = waiting.deadline;
+    const range = this.cluster.getSegment(tracker);
+    if (!range || range[0] === range[1]) return this.parkHere(m, waiting);
+    const start = startPosition(tracker, this.position, range, now, this.origin);
+    if (waiting.kind === "claim") {
+      this.unparkHere(m);
+      this.cluster = this.cluster.withActiveTracker(tracker, now);
+      return claimSegmentResult(range, start);
+    }
     const parts = tracker.ignoreSegment
       ? Array.from({ length: this.host.partitions }, (_, p) => ({ partition: p, range: rangeOfPartition(p, this.host.partitions) }))
       : partitionsFor(range, this.host.partitions);
-    const positions = tracker.ignoreSegment ? undefined : Array.from({ length: MAX_SEGMENT }, (_, s) => position.indexOf(s) ?? null);
-    const filter: ReadFilter = {
-      typeFilter: tracker.typeFilter,
-      target: tracker.filterMessageTarget ? { clientId: tracker.clientId, trackerId: tracker.trackerId } : null,
-    };
-    const after = (part: SegmentRange) => position.lowestIndexForSegment(tracker.ignoreSegment ? range : part) ?? -1n;
-    const read = async ({ partition, range: part }: { partition: number; range: SegmentRange }) => {
-      const outcome = await this.host.read(partition, after(part), tracker.maxSize, { ...filter, range: tracker.ignoreSegment ? undefined : part, positions });
-      this.heads.set(partition, outcome.head);
-      return outcome;
-    };
-    if (tracker.clientControlledIndex) {
-      const outcomes = await Promise.all(parts.map(read));
-      const batch = mergedBatch(outcomes, range, position, tracker.maxSize);
-      const heads = outcomes.map((o, i) => ({ partition: parts[i].partition, head: o.head }));
-      const skippedTo = outcomes.flatMap((o, i) => (o.indexes.length === 0 && o.scannedTo !== null ? [{ range: parts[i].range, index: o.scannedTo }] : []));
-      return { batch, skippedTo: batch ? [] : skippedTo, heads };
+    if (tracker.clientControlledIndex && parts.length > 1) return this.answerMerged(m, waiting, range, start, parts);
+    const lease = (part: { partition: number; range: SegmentRange }): Lease => ({
+      consumer: this.host.consumer,
+      trackerId: tracker.trackerId,
+      epoch: ++this.epoch,
+      recipient: m.recipient,
+      requestId: waiting.requestId,
+      after: start.lowestIndexForSegment(tracker.ignoreSegment ? range : part.range) ?? -1n,
+      maxSize: tracker.maxSize,
+      filter: {
+        typeFilter: tracker.typeFilter,
+        target: tracker.filterMessageTarget ? { clientId: tracker.clientId, trackerId: tracker.trackerId } : null,
+        range: tracker.ignoreSegment ? undefined : part.range,
+        positions: tracker.ignoreSegment ? undefined : Array.from({ length: MAX_SEGMENT }, (_, s) => start.indexOf(s) ?? null),
+      },
+      // An ignoreSegment tracker reads everything but reports the range it holds: the client filters by it.
+      segment: tracker.ignoreSegment ? range : part.range,
+      position: start.toJSON(),
+      deadline,
+    });
+    if (parts.length === 1) {
+      const granted = lease(parts[0]);
+      const service = await this.host.serve(parts[0].partition, granted, true);
+      this.unparkHere(m);
+      if (service.parked) m.lease = { partition: parts[0].partition, epoch: granted.epoch };
+      else this.cluster = this.cluster.withActiveTracker(tracker, now);
+      return null;
     }
-    const start = (this.nextPartition.get(tracker.trackerId) ?? 0) % parts.length;
-    const heads: { partition: number; head: bigint }[] = [];
-    const skippedTo: { range: SegmentRange; index: bigint }[] = [];
+    const first = (this.nextPartition.get(tracker.trackerId) ?? 0) % parts.length;
+    const heads: { partition: number; head: bigint; after: bigint }[] = [];
     for (let k = 0; k < parts.length; k++) {
-      const part = parts[(start + k) % parts.length];
-      const known = this.heads.get(part.partition);
-      if (known !== undefined && known <= after(part.range)) {
-        heads.push({ partition: part.partition, head: known });
-        continue;
+      const part = parts[(first + k) % parts.length];
+      const granted = lease(part);
+      const service = await this.host.serve(part.partition, granted, false);
+      if (service.answered) {
+        this.nextPartition.set(tracker.trackerId, first + k + 1);
+        this.unparkHere(m);
+        this.cluster = this.cluster.withActiveTracker(tracker, now);
+        return null;
       }
-      const o = await read(part);
-      heads.push({ partition: part.partition, head: o.head });
-      if (o.indexes.length > 0) {
-        this.nextPartition.set(tracker.trackerId, start + k + 1);
-        const batch: Batch = { segment: part.range, messages: o.messages, lastIndex: o.scannedTo, position, caughtUp: o.indexes.length < tracker.maxSize };
-        return { batch, skippedTo: [], heads };
-      }
-      if (o.scannedTo !== null) skippedTo.push({ range: part.range, index: o.scannedTo });
+      heads.push({ partition: part.partition, head: service.head, after: granted.after });
     }
-    return { batch: null, skippedTo, heads };
+    return this.watchAll(m, waiting, heads);
   }
 
-  /** Retries every parked request (except `skip`, just handled) and delivers what is ready. */
-  private async retryParked(skip?: string): Promise<void> {
-    for (let pass = 0; pass < 3; pass++) {
-      const before = stringifyJson(this.cluster.toJSON());
-      const parked = this.host.sql
-        .exec<{ id: string }>("SELECT tracker_id AS id FROM trackers WHERE parked_request IS NOT NULL ORDER BY tracker_id")
-        .toArray();
-      for (const { id } of parked) {
-        if (id === skip) continue;
-        const row = this.trackerRow(id);
-        if (!row || !this.cluster.contains(id)) continue;
-        const result = await this.attempt(row.tracker, row.parkedKind!);
-        if (!result) continue;
-        this.unpark(id);
-        if (!(await this.host.deliver(row.recipient, row.parkedRequest, result))) this.remove([id]);
-      }
-      this.saveCluster();
-      if (stringifyJson(this.cluster.toJSON()) === before) return;
+  /** Client-controlled trackers over several partitions: one batch merged in index order. */
+  private async answerMerged(m: Member, waiting: Waiting, range: SegmentRange, start: Position, parts: { partition: number; range: SegmentRange }[]): Promise<FluxResult | null> {
+    const tracker = m.tracker;
+    const after = start.lowestIndexForSegment(range) ?? -1n;
+    const filter: ReadFilter = { typeFilter: tracker.typeFilter, target: tracker.filterMessageTarget ? { clientId: tracker.clientId, trackerId: tracker.trackerId } : null };
+    const outcomes = await Promise.all(parts.map((p) => this.host.read(p.partition, after, tracker.maxSize, filter)));
+    const batch = mergedBatch(outcomes, range, start);
+    if (batch) {
+      this.unparkHere(m);
+      this.cluster = this.cluster.withActiveTracker(tracker, this.host.now());
+      return readResult(batch);
     }
+    return this.watchAll(m, waiting, outcomes.map((o, i) => ({ partition: parts[i].partition, head: o.head })));
+  }
+
+  /** Parks a Read here and registers for wake-ups at its partitions; re-answers at once if one raced ahead. */
+  private async watchAll(m: Member, waiting: Waiting, heads: { partition: number; head: bigint }[]): Promise<FluxResult | null> {
+    this.parkHere(m, waiting);
+    const raced = await Promise.all(heads.map(async ({ partition, head }) => (await this.host.watch(partition, head)) > head));
+    if (raced.some(Boolean)) queueMicrotask(() => void this.wake());
+    return null;
+  }
+
+  private parkHere(m: Member, waiting: Waiting): null {
+    const same = m.here && m.here.requestId === waiting.requestId && m.here.kind === waiting.kind && m.here.deadline === waiting.deadline;
+    m.here = waiting satisfies ParkedHere;
+    m.lease = null;
+    if (!same) this.host.rows.put({ tracker: m.tracker, recipient: m.recipient, parked: waiting });
+    return null;
+  }
+
+  private unparkHere(m: Member): void {
+    if (!m.here) return;
+    m.here = null;
+    this.host.rows.put({ tracker: m.tracker, recipient: m.recipient, parked: null });
+  }
+
+  /** The partitions where a lease of `m` may be out (after a restart, every one under its range). */
+  private partitionsOf(m: Member): number[] {
+    const range = this.cluster.getSegment(m.tracker);
+    if (m.tracker.ignoreSegment || !range || range[0] === range[1]) return Array.from({ length: this.host.partitions }, (_, p) => p);
+    return partitionsFor(range, this.host.partitions).map((p) => p.partition);
   }
 
   /**
@@ -376,32 +471,29 @@ export class ConsumerTracking {
    * event). Checked when a tracker joins, which is when a restarted client comes back.
    */
   private async dropDeadSessions(joining: string): Promise<void> {
-    const sessions = this.host.sql
-      .exec<{ sessionId: string; deliverTo: DeliverTo }>(
-        "SELECT DISTINCT session_id AS sessionId, deliver_to AS deliverTo FROM trackers WHERE session_id != ?",
-        joining,
-      )
-      .toArray();
-    const open = await Promise.all(sessions.map((to) => this.host.isSessionOpen(to).catch(() => true)));
-    const dead = sessions.filter((_, i) => !open[i]).map((to) => to.sessionId);
-    if (dead.length === 0) return;
-    const ids = this.host.sql
-      .exec<{ id: string; session: string }>("SELECT tracker_id AS id, session_id AS session FROM trackers")
-      .toArray()
-      .filter((r) => dead.includes(r.session))
-      .map((r) => r.id);
-    this.remove(ids);
+    const sessions = new Map<string, Recipient>();
+    for (const m of this.members.values()) if (m.recipient.sessionId !== joining) sessions.set(m.recipient.sessionId, m.recipient);
+    const checked = await Promise.all([...sessions.values()].map(async (to) => ({ to, open: await this.host.isSessionOpen(to).catch(() => true) })));
+    const dead = new Set(checked.filter((c) => !c.open).map((c) => c.to.sessionId));
+    if (dead.size === 0) return;
+    const gone = [...this.members.values()].filter((m) => dead.has(m.recipient.sessionId));
+    for (const m of gone) {
+      m.lease = null;
+      m.unknown = false;
+      this.members.delete(m.tracker.trackerId);
+      this.host.rows.remove(m.tracker.trackerId);
+    }
+    const ids = gone.map((m) => m.tracker.trackerId);
+    await this.change((c) => ids.reduce((x, id) => x.withoutTracker(id), c), ids);
   }
 
   private checkSharedSettings(tracker: Tracker): void {
-    for (const other of this.cluster.getTrackers()) {
-      if (other.trackerId === tracker.trackerId) continue;
-      const row = this.trackerRow(other.trackerId);
-      if (!row) continue;
+    for (const other of this.members.values()) {
+      if (other.tracker.trackerId === tracker.trackerId || !this.cluster.contains(other.tracker.trackerId)) continue;
       for (const key of SHARED_SETTINGS) {
-        if (row.tracker[key] !== tracker[key]) {
+        if (other.tracker[key] !== tracker[key]) {
           throw new BadRequest(
-            `consumer "${tracker.consumer}" is tracked with ${key}=${String(row.tracker[key])} by tracker ${other.trackerId}; this Read asks ${key}=${String(tracker[key])}`,
+            `consumer "${tracker.consumer}" is tracked with ${key}=${String(other.tracker[key])} by tracker ${other.tracker.trackerId}; this Read asks ${key}=${String(tracker[key])}`,
           );
         }
       }
@@ -409,88 +501,43 @@ export class ConsumerTracking {
     }
   }
 
-  /** Whether a tracker of the session holds `range`, now or in its last batch or claim. */
-  private ownedBySession(range: SegmentRange, sessionId: string): boolean {
-    if (range[0] >= range[1]) return true;
-    const rows = this.host.sql
-      .exec<{ id: string; last: string | null }>("SELECT tracker_id AS id, last_segment AS last FROM trackers WHERE session_id = ?", sessionId)
-      .toArray();
-    return rows.some(({ id, last }) => {
-      const held = [this.cluster.getSegment(id), last ? (JSON.parse(last) as SegmentRange) : null];
-      return held.some((h) => h !== null && h[0] <= range[0] && range[1] <= h[1]);
-    });
-  }
-
-  private trackerRow(trackerId: string): TrackerRow | null {
-    const row = this.host.sql
-      .exec<{
-        session_id: string;
-        deliver_to: DeliverTo;
-        settings: string;
-        parked_request: string | null;
-        parked_kind: ParkedKind | null;
-        last_segment: string | null;
-      }>(
-        "SELECT session_id, deliver_to, settings, parked_request, parked_kind, last_segment FROM trackers WHERE tracker_id = ?",
-        trackerId,
-      )
-      .toArray()[0];
-    if (!row) return null;
-    const tracker = parseJson(row.settings) as Tracker;
-    return {
-      tracker: { ...tracker, lastIndex: tracker.lastIndex === null ? null : toIndex(tracker.lastIndex) },
-      recipient: { sessionId: row.session_id, deliverTo: row.deliver_to },
-      parkedRequest: row.parked_request === null ? null : parseJson(row.parked_request),
-      parkedKind: row.parked_kind,
-      lastSegment: row.last_segment ? (JSON.parse(row.last_segment) as SegmentRange) : null,
-    };
-  }
-
-  private recordSegment(trackerId: string, segment: SegmentRange): void {
-    this.host.sql.exec("UPDATE trackers SET last_segment = ? WHERE tracker_id = ?", JSON.stringify(segment), trackerId);
-  }
-
-  private unpark(trackerId: string): void {
-    this.host.sql.exec("UPDATE trackers SET parked_request = NULL, parked_kind = NULL, deadline = NULL WHERE tracker_id = ?", trackerId);
-  }
-
-  private remove(trackerIds: string[]): void {
-    for (const id of trackerIds) {
-      this.cluster = this.cluster.withoutTracker(id);
-      this.host.sql.exec("DELETE FROM trackers WHERE tracker_id = ?", id);
-    }
-    this.saveCluster();
-  }
-
   private armAlarm(): void {
-    const parked = this.host.sql.exec<{ at: number | null }>("SELECT MIN(deadline) AS at FROM trackers WHERE parked_request IS NOT NULL").one().at;
-    const now = this.host.now();
-    let purgeAt: number | null = null;
-    for (const t of this.cluster.getTrackers()) {
-      const busy = this.cluster.processingDuration(t.trackerId, now);
-      if (t.purgeTimeout === null || busy === null) continue;
-      const at = now - busy + t.purgeTimeout + 1;
-      purgeAt = purgeAt === null ? at : Math.min(purgeAt, at);
+    // Members that left the cluster are forgotten here too.
+    for (const [id] of this.members) {
+      if (this.cluster.contains(id)) continue;
+      this.members.delete(id);
+      this.host.rows.remove(id);
     }
-    const next = [parked, purgeAt].filter((x): x is number => x !== null);
-    this.host.setAlarm(next.length ? Math.min(...next) : null);
+    const now = this.host.now();
+    let next: number | null = null;
+    const earlier = (at: number) => (next = next === null ? at : Math.min(next, at));
+    for (const m of this.members.values()) {
+      if (m.here) earlier(m.here.deadline);
+      const t = m.tracker;
+      if (t.purgeTimeout === null) continue;
+      const busy = this.cluster.processingDuration(t.trackerId, now);
+      // A leased tracker may have been answered at any moment: look again one purgeTimeout on.
+      if (busy !== null) earlier(now - busy + t.purgeTimeout + 1);
+      else if (m.lease || m.unknown) earlier(now + t.purgeTimeout + 1);
+    }
+    this.host.setAlarm(next);
   }
+}
 
-  private state(key: string): string | null {
-    return this.host.sql.exec<{ value: string }>("SELECT value FROM consumer_state WHERE key = ?", key).toArray()[0]?.value ?? null;
-  }
+/** A tracker's settings as persisted: what membership needs, without the per-Read fields. */
+function persistedForm(t: Tracker): string {
+  const { lastIndex: _l, deadline: _d, ...rest } = t;
+  return stringifyJson(rest);
+}
 
-  private saveState(key: string, value: string): void {
-    this.host.sql.exec(
-      "INSERT INTO consumer_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      key,
-      value,
-    );
-  }
+function sameRange(a: SegmentRange | null, b: SegmentRange | null): boolean {
+  return a === b || (a !== null && b !== null && a[0] === b[0] && a[1] === b[1]);
+}
 
-  private saveCluster(): void {
-    this.saveState("cluster", JSON.stringify(this.cluster.toJSON()));
-  }
+function sameAssignments(a: TrackerCluster, b: TrackerCluster): boolean {
+  const ta = a.getTrackers();
+  const tb = b.getTrackers();
+  return ta.length === tb.length && ta.every((t, i) => t.trackerId === tb[i].trackerId && sameRange(a.getSegment(t.trackerId), b.getSegment(t.trackerId)));
 }
 
 function emptyBatch(segment: SegmentRange, position: Position, caughtUp: boolean): Batch {
@@ -501,11 +548,7 @@ function emptyBatch(segment: SegmentRange, position: Position, caughtUp: boolean
  * All partitions' messages in index order, cut where a partition that had more stopped, so that
  * nothing below the batch's lastIndex is left behind.
  */
-function mergedBatch(outcomes: ReadOutcome[], range: SegmentRange, position: Position, maxSize: number): Batch | null {
-  if (outcomes.length === 1) {
-    const o = outcomes[0];
-    return o.indexes.length ? { segment: range, messages: o.messages, lastIndex: o.indexes[o.indexes.length - 1], position, caughtUp: o.indexes.length < maxSize } : null;
-  }
+function mergedBatch(outcomes: ReadOutcome[], range: SegmentRange, position: Position): Batch | null {
   let limit: bigint | null = null;
   for (const o of outcomes) {
     if (o.scannedTo !== null && o.scannedTo < o.head && (limit === null || o.scannedTo < limit)) limit = o.scannedTo;

@@ -90,6 +90,12 @@ export class Position {
     return new Position(indexes);
   }
 
+  /** The segments of `range` that have no index yet at `index`; the others as they are. */
+  withDefault(range: SegmentRange, index: IndexInput): Position {
+    const value = toIndex(index);
+    return new Position(this.indexes.map((mine, s) => (mine === undefined && s >= range[0] && s < range[1] ? value : mine)));
+  }
+
   /** Applies a `StorePosition(range, lastIndex)`: raises segments of `range` to `lastIndex`, never lowers. */
   store(range: SegmentRange, lastIndex: IndexInput): Position {
     return this.merge(Position.of(range, lastIndex));

@@ -5,6 +5,7 @@
 import type { FluxResult } from "../protocol/endpoint";
 import { rawMessages } from "../protocol/frames";
 import type { SegmentRange } from "../protocol/segment";
+import type { LeaseAnswer } from "../log/parked-reads";
 import type { Position } from "./position";
 
 /** A batch for one tracker: messages (complete JSON texts) of one segment range. */
@@ -33,4 +34,18 @@ export function readResult(batch: Batch): FluxResult {
 /** The `ClaimSegmentResult` body. */
 export function claimSegmentResult(segment: SegmentRange, position: Position): FluxResult {
   return { "@type": "claimSegmentResult", segment, position: position.toJSON() };
+}
+
+/** The `ReadResult` body of a lease's answer (the batch a partition built from its log). */
+export function leaseResult(answer: LeaseAnswer): FluxResult {
+  return {
+    "@type": "readResult",
+    messageBatch: {
+      segment: answer.lease.segment,
+      messages: rawMessages(answer.messages),
+      lastIndex: answer.lastIndex,
+      position: answer.lease.position,
+      caughtUp: answer.caughtUp,
+    },
+  };
 }

@@ -25,10 +25,19 @@ describe("startPosition", () => {
   });
 
   it("a stored position wins over lastIndex; only segments of the range count", () => {
-    const stored = Position.of([0, 32], 500);
-    expect(startPosition(tracker({ lastIndex: 7 }), stored, range, NOW)).toBe(stored);
+    const stored = Position.of([0, 64], 500);
+    expect(startPosition(tracker({ lastIndex: 7 }), stored, range, NOW).equals(stored)).toBe(true);
     const elsewhere = Position.of([64, 128], 500);
     expect(startPosition(tracker({ lastIndex: 7 }), elsewhere, range, NOW).lowestIndexForSegment(range)).toBe(7n);
+  });
+
+  it("segments the consumer never stored start where the consumer started, not at a neighbour's position", () => {
+    // The churn case: [0,32) never stored (its tracker vanished), [32,64) stored at 500.
+    const stored = Position.of([32, 64], 500);
+    const p = startPosition(tracker({ lastIndex: 900 }), stored, range, NOW, 3n);
+    expect(p.indexOf(10)).toBe(3n);
+    expect(p.indexOf(40)).toBe(500n);
+    expect(p.lowestIndexForSegment(range)).toBe(3n);
   });
 
   it("clientControlledIndex ignores the stored position", () => {
