@@ -1,9 +1,10 @@
 /**
  * Scheduler: one shard of a project's pending schedules (`${projectId}/scheduler/${shard}`). Its
- * one alarm delivers due schedules to the project's SCHEDULE log. RPC methods and the alarm only
- * delegate to ScheduleStore.
+ * one alarm delivers due schedules to the project's SCHEDULE log, each at its deadline's index
+ * (`deadline << 16`). RPC methods and the alarm only delegate to ScheduleStore.
  */
 import { DurableObject } from "cloudflare:workers";
+import { minIndexFromMillis } from "../src/log/index-clock";
 import { appendToLog } from "../src/log/log-client";
 import type { ListCursor, PendingSchedule, ScheduleEntry, ScheduleSummary } from "../src/scheduling/schedule";
 import { ScheduleStore } from "../src/scheduling/store";
@@ -20,7 +21,8 @@ export class Scheduler extends DurableObject<Cloudflare.Env> {
       this.schedules = new ScheduleStore({
         sql: ctx.storage.sql,
         setAlarm: (at) => (at === null ? ctx.storage.deleteAlarm() : ctx.storage.setAlarm(at)),
-        deliver: (messages) => appendToLog(env, { projectId: this.projectId(), type: "SCHEDULE", topic: null }, messages),
+        deliver: (messages, deadlines) =>
+          appendToLog(env, { projectId: this.projectId(), type: "SCHEDULE", topic: null }, messages, deadlines.map(minIndexFromMillis)),
       });
     });
   }

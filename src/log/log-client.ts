@@ -30,15 +30,22 @@ export interface AppendTotals {
  * Appends messages to a log durably: resolves once every message is stored. Messages are
  * deduplicated by `messageId`, so a retry after a failure never stores a message twice. Every
  * message is checked first; one that is not of Flux's shape fails the append with a BadRequest.
+ * `requestedIndexes` (one per message) replace the clock as the source of indexes: the Scheduler
+ * asks for each message's deadline (see docs/scheduling.md).
  */
-export async function appendToLog(env: Cloudflare.Env, log: LogAddress, messages: unknown[]): Promise<AppendTotals> {
+export async function appendToLog(env: Cloudflare.Env, log: LogAddress, messages: unknown[], requestedIndexes?: bigint[]): Promise<AppendTotals> {
   messages.forEach(checkMessage);
-  return appendChecked(env, log, messages as SerializedMessage[]);
+  return appendChecked(env, log, messages as SerializedMessage[], requestedIndexes);
 }
 
 /** `appendToLog` for messages already checked with `checkMessage`. */
-export async function appendChecked(env: Cloudflare.Env, log: LogAddress, messages: SerializedMessage[]): Promise<AppendTotals> {
-  const batches = encodeForPartitions(messages, partitionCount(env));
+export async function appendChecked(
+  env: Cloudflare.Env,
+  log: LogAddress,
+  messages: SerializedMessage[],
+  requestedIndexes?: bigint[],
+): Promise<AppendTotals> {
+  const batches = encodeForPartitions(messages, partitionCount(env), requestedIndexes);
   const outcomes = await Promise.all(
     // The partition learns which log it is from its appends, to label its audit rows.
     [...batches].map(([p, batch]) => partitionStub(env, log, p).append(batch, { ...log, partition: p })),

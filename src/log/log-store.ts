@@ -3,10 +3,11 @@
  * record batches: one row per appended batch (split at ~512 KB), holding the messages' JSON lines
  * and a column per routing field, because a row per message caps appends at the SQLite row rate
  * (docs/architecture.md and docs/performance.md have the measurements). Indexes inside a row are consecutive, so a row
- * needs only its first index.
+ * needs only its first index; a batch whose indexes jump (scheduled messages at their deadlines)
+ * gets a row per consecutive run.
  */
 import { migrate } from "../storage/migrations";
-import { maxIndexFromMillis, minIndexFromMillis, nextIndex } from "./index-clock";
+import { maxIndexFromMillis, minIndexFromMillis, requestedIndex } from "./index-clock";
 import type { SegmentRange } from "../protocol/segment";
 
 /** Messages prepared for a partition by the caller (which parses and validates them). */
@@ -21,6 +22,11 @@ export interface EncodedBatch {
   targets: (string | null)[];
   /** Per message, the keys the audit trail indexes (see `MessageKeys`). */
   keys: MessageKeys[];
+  /**
+   * Per message, the index it asks for instead of the clock's (scheduled messages: `deadline << 16`),
+   * granted when above the partition head, else the head's next index. Absent for ordinary appends.
+   */
+  requestedIndexes?: bigint[];
 }
 
 /**
@@ -199,17 +205,26 @@ export class LogStore {
       keep.push(i);
     }
     if (keep.length === 0) return { stored: 0, duplicates: batch.lines.length, lastIndex: pending.lastIndex };
-    let index = nextIndex(pending.lastIndex, now);
+    const clock = minIndexFromMillis(now);
+    const indexes: bigint[] = [];
+    let index = pending.lastIndex;
+    for (const i of keep) {
+      index = requestedIndex(index, batch.requestedIndexes?.[i] ?? clock);
+      indexes.push(index);
+    }
     for (let start = 0; start < keep.length; ) {
       let end = start;
       let chars = 0;
-      while (end < keep.length && (end === start || chars + batch.lines[keep[end]].length < ROW_CHARS)) {
+      while (
+        end < keep.length &&
+        (end === start || (chars + batch.lines[keep[end]].length < ROW_CHARS && indexes[end] === indexes[end - 1] + 1n))
+      ) {
         chars += batch.lines[keep[end]].length + 1;
         end++;
       }
       const rows = keep.slice(start, end);
-      const first = index;
-      const last = index + BigInt(rows.length - 1);
+      const first = indexes[start];
+      const last = indexes[end - 1];
       const targets = rows.map((i) => batch.targets[i]);
       rows.forEach((i, k) => pending.stored.push({ index: first + BigInt(k), segment: batch.segments[i], type: batch.types[i], target: batch.targets[i], line: batch.lines[i] }));
       this.storage.sql.exec(
@@ -223,10 +238,9 @@ export class LogStore {
         JSON.stringify(rows.map((i) => batch.keys[i])),
         rows.map((i) => batch.lines[i]).join("\n"),
       );
-      index = last + 1n;
       start = end;
     }
-    pending.lastIndex = index - 1n;
+    pending.lastIndex = index;
     return { stored: keep.length, duplicates: batch.lines.length - keep.length, lastIndex: pending.lastIndex };
   }
 

@@ -60,15 +60,19 @@ export function messageSegment(m: SerializedMessage, messageId: string): number 
 /**
  * Encodes checked messages (see `checkMessage`), grouped by the partition that owns each message's
  * segment. A message without a messageId gets a fresh one (it cannot then be deduplicated on retry).
+ * `requestedIndexes`, one per message, ask for indexes instead of the clock's (scheduled messages).
  */
-export function encodeForPartitions(messages: SerializedMessage[], partitions: number): Map<number, EncodedBatch> {
+export function encodeForPartitions(messages: SerializedMessage[], partitions: number, requestedIndexes?: bigint[]): Map<number, EncodedBatch> {
   const batches = new Map<number, EncodedBatch>();
-  for (const m of messages) {
+  for (const [n, m] of messages.entries()) {
     const messageId = m.messageId ?? crypto.randomUUID();
     const segment = messageSegment(m, messageId);
     const p = partitionOf(segment, partitions);
     let batch = batches.get(p);
-    if (!batch) batches.set(p, (batch = { lines: [], segments: [], messageIds: [], types: [], targets: [], keys: [] }));
+    if (!batch) {
+      batch = { lines: [], segments: [], messageIds: [], types: [], targets: [], keys: [], ...(requestedIndexes ? { requestedIndexes: [] } : {}) };
+      batches.set(p, batch);
+    }
     const { index: _index, segment: _segment, ...rest } = m;
     rest.messageId = messageId;
     batch.lines.push(stringifyJson(rest));
@@ -77,6 +81,7 @@ export function encodeForPartitions(messages: SerializedMessage[], partitions: n
     batch.types.push(m.data.type ?? null);
     batch.targets.push(m.target ?? null);
     batch.keys.push(messageKeys(m));
+    if (requestedIndexes) batch.requestedIndexes!.push(requestedIndexes[n]);
   }
   return batches;
 }

@@ -19,8 +19,8 @@ const MAX_SCHEDULE_ID_LENGTH = 1_024;
 /** Largest scheduled message, as JSON characters (a SQLite row holds at most 2 MB). */
 const MAX_MESSAGE_CHARS = 1024 * 1024;
 
-/** Largest deadline magnitude: the range of a JavaScript Date. */
-const MAX_DEADLINE = 8.64e15;
+/** Latest deadline: the last millisecond whose Flux index (`deadline << 16`) fits a signed 64-bit long. */
+const MAX_DEADLINE = Number((2n ** 63n - 1n) >> 16n);
 
 const mustBe = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${what}`);
 
@@ -32,7 +32,7 @@ const scheduleIdSchema = z
 const deadlineSchema = z
   .union([z.number(), z.bigint()], { error: mustBe("a number (epoch milliseconds)") })
   .transform(Number)
-  .refine((ms) => Number.isInteger(ms) && Math.abs(ms) <= MAX_DEADLINE, "must be an integer number of epoch milliseconds");
+  .refine((ms) => Number.isSafeInteger(ms) && ms <= MAX_DEADLINE, `must be an integer number of epoch milliseconds up to ${MAX_DEADLINE}`);
 
 const recurrenceSchema = z
   .strictObject({
@@ -78,7 +78,11 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
   throw new BadRequest(where ? `${where}: ${issue.message}` : issue.message);
 }
 
-/** Checks the message and recurrence of parsed fields and builds the entry. */
+/**
+ * Checks the message and recurrence of parsed fields and builds the entry. A deadline before `now`
+ * (0 and negative ones too) means due now and is stored as `now`, as Flux's schedule store gives
+ * it the index of now: its delivered index and GetSchedule's timestamp say when it became due.
+ */
 function toEntry(fields: z.infer<typeof httpScheduleSchema>, where: string, now: number): ScheduleEntry {
   const messagePath = where ? `${where}.message` : "message";
   try {
@@ -99,7 +103,7 @@ function toEntry(fields: z.infer<typeof httpScheduleSchema>, where: string, now:
   }
   return {
     scheduleId: fields.scheduleId,
-    deadline: fields.deadline,
+    deadline: Math.max(fields.deadline, now),
     message,
     ifAbsent: fields.ifAbsent ?? false,
     recurrence: fields.recurrence ?? null,

@@ -29,6 +29,8 @@ const MIGRATIONS = [
     recurrence TEXT
   )`,
   "CREATE INDEX scheduling_pending_by_due ON scheduling_pending (due, schedule_id)",
+  // Deadlines <= 0 were once stored as given, and an alarm cannot be set to such a time: they are due now.
+  "UPDATE scheduling_pending SET due = CAST(strftime('%s', 'now') AS INTEGER) * 1000 WHERE due <= 0",
 ];
 
 /** What the capability needs from the object that hosts it. */
@@ -36,8 +38,11 @@ export interface SchedulerHost {
   readonly sql: SqlStorage;
   /** Sets the object's one alarm to `at` (epoch ms), or deletes it when null. */
   setAlarm(at: number | null): Promise<void>;
-  /** Durably appends messages to the SCHEDULE log, deduplicating by messageId. */
-  deliver(messages: SerializedMessage[]): Promise<unknown>;
+  /**
+   * Durably appends messages to the SCHEDULE log, deduplicating by messageId, each at the index of
+   * its deadline (epoch ms, one per message) unless the log is already past it.
+   */
+  deliver(messages: SerializedMessage[], deadlines: number[]): Promise<unknown>;
 }
 
 type Row = { version: number; schedule_id: string; due: number; message: string; recurrence: string | null };
@@ -133,7 +138,7 @@ export class ScheduleStore {
     const batch = this.dueBatch(now);
     if (batch.length > 0) {
       try {
-        await this.host.deliver(batch.map((row) => occurrenceOf(pendingOf(row))));
+        await this.host.deliver(batch.map((row) => occurrenceOf(pendingOf(row))), batch.map((row) => row.due));
       } catch (e) {
         this.failures++;
         this.retryAt = now + Math.min(1_000 * 2 ** (this.failures - 1), MAX_RETRY_DELAY_MS);

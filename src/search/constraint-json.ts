@@ -2,7 +2,9 @@
  * Reads Flux constraints from their JSON form. Flux uses Jackson DEDUCTION, so a constraint's shape
  * is its type: `{all}`, `{any}`, `{not}`, `{match,strict,paths}`, `{contains,prefixSearch,postfixSearch,paths}`,
  * `{min,max,paths}`, `{exists}`, `{query,lookAheadForAllTerms,paths}`, `{lookAhead,paths}`, `{facet}`.
- * `path` is an alias of `paths` and a single string stands for a one-element list.
+ * `path` is an alias of `paths` and a single string stands for a one-element list. `{}` is Flux's
+ * NoOpConstraint (the DEDUCTION default), which the Java client sends for e.g. `match(null, path)`
+ * or `lookAhead("")`: it matches everything.
  */
 import { BadRequest } from "../errors";
 import { normalize } from "../protocol/document";
@@ -42,6 +44,7 @@ export function parseConstraint(json: unknown, depth: number): Constraint {
     throw new BadRequest(`A constraint must be an object, got ${JSON.stringify(json)}`);
   }
   const c = json as Json;
+  if (Object.keys(c).length === 0) return NOOP;
   const kind = Object.keys(SHAPES).find((k) => k in c);
   const extra = kind ? Object.keys(c).filter((k) => !SHAPES[kind].includes(k)) : Object.keys(c);
   if (!kind || extra.length > 0) {

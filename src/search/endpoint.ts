@@ -72,7 +72,7 @@ export const searchEndpoint: Endpoint = {
   },
   async getDocument(request, session, env): Promise<FluxResult> {
     const document = await storeOf(env, session).getDocument(text(request, "collection"), text(request, "id"));
-    return document ? { "@type": "getDocumentResult", document } : { "@type": "getDocumentResult" };
+    return { "@type": "getDocumentResult", document };
   },
   async getDocuments(request, session, env): Promise<FluxResult> {
     const documents = await storeOf(env, session).getDocuments(text(request, "collection"), parseStrings(request.ids, "ids"));

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { LogPartition } from "../../../durable-objects/LogPartition";
 import { type EncodedBatch, LogStore } from "../../../src/log/log-store";
 import { encodeForPartitions } from "../../../src/log/message-codec";
+import { parseJson } from "../../../src/protocol/json";
 
 function batchOf(n: number, prefix = "m", extra: Partial<{ type: string; target: string }> = {}): EncodedBatch {
   const messages = Array.from({ length: n }, (_, i) => ({
@@ -34,6 +35,30 @@ describe("LogStore", () => {
       const first = JSON.parse(read.messages[0]);
       expect(first.messageId).toBe("m0");
       expect(first.data.type).toBe("com.example.Thing");
+    });
+  });
+
+  it("grants requested indexes above the head and gives the rest the head's next index", async () => {
+    await withStore((store) => {
+      const now = Date.now();
+      const at = (ms: number) => BigInt(ms) << 16n;
+      // Deadlines 5 s and 3 s ago (out of order: the second is below the first) and one now.
+      const messages = ["a", "b", "c", "d"].map((id) => ({ data: { value: null, type: "T", revision: 0 }, messageId: id, metadata: {} }));
+      const requested = [at(now - 5_000), at(now - 3_000), at(now - 4_000), at(now - 3_000)];
+      const out = store.append(encodeForPartitions(messages, 1, requested).get(0)!);
+      const read = store.read(-1n, 10);
+      expect(read.indexes).toEqual([at(now - 5_000), at(now - 3_000), at(now - 3_000) + 1n, at(now - 3_000) + 2n]);
+      expect(read.messages.map((m) => BigInt((parseJson(m) as { index: bigint | number }).index))).toEqual(read.indexes);
+      expect(out.lastIndex).toBe(at(now - 3_000) + 2n);
+      // Reads from inside the jumps find exactly what follows.
+      expect(store.read(at(now - 5_000), 10).indexes).toEqual(read.indexes.slice(1));
+      expect(store.read(at(now - 4_000), 10).indexes).toEqual(read.indexes.slice(1));
+      // An ordinary append continues from the clock, a request below the head from head + 1.
+      const clocked = store.append(batchOf(1, "e")).lastIndex;
+      expect(clocked).toBeGreaterThanOrEqual(at(now));
+      const late = store.append(encodeForPartitions([{ ...messages[0], messageId: "f" }], 1, [at(now - 10_000)]).get(0)!);
+      expect(late.lastIndex).toBe(clocked + 1n);
+      expect(store.head).toBe(clocked + 1n);
     });
   });
 

@@ -35,13 +35,25 @@ describe("parseFluxSchedules", () => {
     expect(entry.message.timestamp).toBe(NOW);
   });
 
+  it("takes a deadline of 0, below 0 or in the past as due now", () => {
+    // 1e-400 is what a Java double underflow looks like on the wire: JSON parses it as 0.
+    for (const timestamp of [0, -1, JSON.parse("1e-400"), -0, NOW - 60_000]) {
+      expect(parseFluxSchedules([{ scheduleId: "s", timestamp, message }], NOW)[0].deadline).toBe(NOW);
+    }
+    expect(parseHttpSchedule({ scheduleId: "h", deadline: -1, message }, NOW).deadline).toBe(NOW);
+    expect(parseFluxSchedules([{ scheduleId: "s", timestamp: NOW + 1, message }], NOW)[0].deadline).toBe(NOW + 1);
+  });
+
   it("names the bad field", () => {
     expect(badRequest(() => parseFluxSchedules([{ timestamp: NOW, message }], NOW))).toBe("messages[0].scheduleId: is required");
     expect(badRequest(() => parseFluxSchedules([{ scheduleId: "", timestamp: NOW, message }], NOW))).toBe("messages[0].scheduleId: must not be empty");
     expect(badRequest(() => parseFluxSchedules([{ scheduleId: "s", timestamp: "soon", message }], NOW)))
       .toBe("messages[0].timestamp: must be a number (epoch milliseconds)");
     expect(badRequest(() => parseFluxSchedules([{ scheduleId: "s", timestamp: 1.5, message }], NOW)))
-      .toBe("messages[0].timestamp: must be an integer number of epoch milliseconds");
+      .toBe("messages[0].timestamp: must be an integer number of epoch milliseconds up to 140737488355327");
+    // The first deadline whose Flux index (deadline << 16) no longer fits a signed 64-bit long.
+    expect(badRequest(() => parseFluxSchedules([{ scheduleId: "s", timestamp: 140737488355328, message }], NOW)))
+      .toBe("messages[0].timestamp: must be an integer number of epoch milliseconds up to 140737488355327");
     expect(badRequest(() => parseFluxSchedules([{ scheduleId: "s", timestamp: NOW, message: { data: 3 } }], NOW)))
       .toBe("messages[0].message.data must be an object");
     expect(badRequest(() => parseFluxSchedules("nope", NOW))).toBe("messages: must be an array");

@@ -16,7 +16,7 @@ interface Harness {
   /** Each alarm the store set (null = deleted). */
   alarms: (number | null)[];
   /** Replaces what deliver does before recording (e.g. throw, or write meanwhile). */
-  onDeliver: { run: (messages: SerializedMessage[]) => Promise<void> };
+  onDeliver: { run: (messages: SerializedMessage[], deadlines: number[]) => Promise<void> };
 }
 
 async function withStore(test: (h: Harness) => Promise<void>): Promise<void> {
@@ -24,12 +24,12 @@ async function withStore(test: (h: Harness) => Promise<void>): Promise<void> {
   await runInDurableObject(stub, async (_instance, state) => {
     const deliveries: SerializedMessage[][] = [];
     const alarms: (number | null)[] = [];
-    const onDeliver = { run: async (_m: SerializedMessage[]) => {} };
+    const onDeliver = { run: async (_m: SerializedMessage[], _d: number[]) => {} };
     const store = new ScheduleStore({
       sql: state.storage.sql,
       setAlarm: async (at) => void alarms.push(at),
-      deliver: async (messages) => {
-        await onDeliver.run(messages);
+      deliver: async (messages, deadlines) => {
+        await onDeliver.run(messages, deadlines);
         deliveries.push(messages);
       },
     });
@@ -73,6 +73,30 @@ describe("ScheduleStore", () => {
       expect(await h.store.deliverDue(T)).toBe(1);
       expect(ids(h)).toEqual(["late"]);
     }));
+
+  it("hands each message's deadline to deliver, for the index it gets on the log", () =>
+    withStore(async (h) => {
+      const deadlines: number[][] = [];
+      h.onDeliver.run = async (_m, d) => void deadlines.push(d);
+      await h.store.schedule([entry("b", T + 2), entry("a", T + 1)]);
+      await h.store.deliverDue(T + 10);
+      expect(ids(h)).toEqual(["a", "b"]);
+      expect(deadlines).toEqual([[T + 1, T + 2]]);
+    }));
+
+  it("makes deadlines <= 0 stored by earlier versions due now, so the shard's alarm can be set again", async () => {
+    const stub = env.SCHEDULER.get(env.SCHEDULER.newUniqueId());
+    await runInDurableObject(stub, async (_instance, state) => {
+      // A row stored before the repairing migration (the latest one) ran.
+      state.storage.sql.exec("INSERT INTO scheduling_pending (schedule_id, due, message) VALUES ('wedged', -1, '{}')");
+      state.storage.sql.exec("DELETE FROM _migrations WHERE capability = 'scheduling' AND version = (SELECT MAX(version) FROM _migrations WHERE capability = 'scheduling')");
+      const before = Date.now();
+      new ScheduleStore({ sql: state.storage.sql, setAlarm: async () => {}, deliver: async () => {} });
+      const due = state.storage.sql.exec<{ due: number }>("SELECT due FROM scheduling_pending").one().due;
+      expect(due).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+      expect(due).toBeLessThanOrEqual(Date.now());
+    });
+  });
 
   it("moves a schedule rescheduled under the same id, later or earlier", () =>
     withStore(async (h) => {

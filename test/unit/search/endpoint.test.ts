@@ -27,7 +27,7 @@ describe("searchEndpoint", () => {
     expect(await searchEndpoint.hasDocument({ "@type": "hasDocument", collection: "notes", id: "n1" }, s, env)).toEqual({ "@type": "boolean", success: true });
     const got = await searchEndpoint.getDocument({ "@type": "getDocument", collection: "notes", id: "n1" }, s, env);
     expect(got).toMatchObject({ "@type": "getDocumentResult", document: { id: "n1", collection: "notes", timestamp: 1000, document: { format: "document" } } });
-    expect(await searchEndpoint.getDocument({ "@type": "getDocument", collection: "notes", id: "nope" }, s, env)).toEqual({ "@type": "getDocumentResult" });
+    expect(await searchEndpoint.getDocument({ "@type": "getDocument", collection: "notes", id: "nope" }, s, env)).toEqual({ "@type": "getDocumentResult", document: null });
     const many = await searchEndpoint.getDocuments({ "@type": "getDocuments", collection: "notes", ids: ["n2", "n1"] }, s, env);
     expect((many?.documents as { id: string }[]).map((d) => d.id)).toEqual(["n2", "n1"]);
     expect(await searchEndpoint.getFacetStats({ "@type": "getFacetStats", query }, s, env))
