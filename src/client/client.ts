@@ -63,6 +63,7 @@ export class FluxClient {
 
   /** Use {@link connect}. */
   constructor(options: ConnectOptions) {
+    checkRuntime();
     checkUrl(options.url);
     if (!options.clientName) throw new FluxError("invalid_argument", "clientName is required");
     const timeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -208,6 +209,17 @@ export class FluxClient {
 
   private checkOpen(): void {
     if (this.closed) throw new FluxError("closed", "the client was closed");
+  }
+}
+
+/**
+ * Throws `unsupported_runtime` without `JSON.rawJSON` (Node 22+, current browsers and Workers):
+ * it comes with the JSON source text access that keeps 64-bit Flux indexes exact, and without it
+ * indexes would silently lose digits.
+ */
+function checkRuntime(): void {
+  if (typeof (JSON as { rawJSON?: unknown }).rawJSON !== "function") {
+    throw new FluxError("unsupported_runtime", "this JavaScript runtime lacks JSON.rawJSON, which exact 64-bit Flux indexes need: use Node 22 or later, or a current browser");
   }
 }
 

@@ -15,6 +15,7 @@
  * - `hub_error`: the hub answered with an ErrorResult (a malformed or refused request).
  * - `closed`: the client (or the consumer) was closed, or the call aborted, while it was outstanding.
  * - `invalid_argument`: the call itself was malformed; nothing was sent.
+ * - `unsupported_runtime`: the JavaScript runtime lacks what the SDK needs (Node 20, say).
  */
 export type FluxErrorCode =
   | "timeout"
@@ -25,7 +26,8 @@ export type FluxErrorCode =
   | "handler_error"
   | "hub_error"
   | "closed"
-  | "invalid_argument";
+  | "invalid_argument"
+  | "unsupported_runtime";
 
 /** Fields some codes carry. */
 export interface FluxErrorDetails {
