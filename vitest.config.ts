@@ -3,6 +3,7 @@
  * alarms; `e2e` runs in Node against a real local hub (embedded Miniflare) over real sockets.
  */
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const migrations = await readD1Migrations("./migrations");
@@ -20,6 +21,8 @@ export default defineConfig({
         test: { name: "workers", include: ["test/unit/**/*.test.ts"], setupFiles: ["test/unit/setup.ts"] },
       },
       {
+        // Examples import the SDK by its package name; in this repository that is its source.
+        resolve: { alias: { "@flux-edge/client": fileURLToPath(new URL("./src/client/index.ts", import.meta.url)) } },
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],

@@ -23,7 +23,7 @@ const client = (hub: Hub, projectId: string, clientName: string): FluxClient => 
 /** A tracker on the EVENT log of `projectId` (the SDK's own Tracker, Read + StorePosition). */
 function tracker(hub: Hub, projectId: string, consumer: string, id: string, lastIndex: bigint | null, signal: AbortSignal) {
   const endpoints = new Endpoints({
-    url: hub.wsUrl, projectId, clientName: "bench-consumer", clientId: id, compression: "LZ4", logger, pingIntervalMs: 10_000, pingTimeoutMs: 5_000,
+    url: hub.wsUrl, projectId, clientName: "bench-consumer", clientId: id, compression: "LZ4", logger, pingIntervalMs: 10_000, pingTimeoutMs: 5_000, timeoutMs: 30_000,
   });
   const t = new Tracker(
     endpoints.connection(readPath("EVENT")),

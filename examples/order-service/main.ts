@@ -8,12 +8,13 @@
  *     --packages=external --outfile=dist/order-service.mjs
  *   npx node dist/order-service.mjs [--demo]
  */
-import { connect } from "../../src/client";
+import { connect } from "@flux-edge/client";
 import { findOrders, getOrder, payOrder, placeOrder, startOrderService } from "./service";
 
 const flux = connect({ url: process.env.FLUX_URL ?? "ws://127.0.0.1:8787", clientName: "order-service" });
 const reminderAfterMs = process.env.REMINDER_AFTER_MS ? Number(process.env.REMINDER_AFTER_MS) : undefined;
 const service = startOrderService(flux, { reminderAfterMs });
+await service.ready();
 console.log(`order-service ${flux.clientId} running; Ctrl-C to stop`);
 
 if (process.argv.includes("--demo")) {

@@ -11,7 +11,7 @@
  * - `order-reminders` handles due PaymentReminders (SCHEDULE log): an order still unpaid gets a
  *   PaymentReminded event.
  */
-import { type Consumer, type FluxClient, match, message } from "../../src/client";
+import { type Consumer, type FluxClient, match, message } from "@flux-edge/client";
 
 /** The PlaceOrder command. */
 export interface PlaceOrder {
@@ -61,6 +61,8 @@ export interface OrderServiceOptions {
 export interface OrderService {
   /** Commands, events, queries, search updates and reminders this instance handled. */
   readonly handled: { commands: number; events: number; queries: number; indexed: number; reminders: number };
+  /** Resolves once every consumer of the instance holds its share of the segments. */
+  ready(): Promise<void>;
   /** Stops the instance's consumers. */
   stop(): Promise<void>;
 }
@@ -153,6 +155,9 @@ export function startOrderService(flux: FluxClient, options: OrderServiceOptions
   ];
   return {
     handled,
+    async ready() {
+      await Promise.all(consumers.map((c) => c.ready()));
+    },
     async stop() {
       await Promise.all(consumers.map((c) => c.stop()));
     },

@@ -33,7 +33,7 @@ export interface ConnectOptions {
   apiKey?: string;
   /** The WebSocket implementation (default: `ws` under Node, the global `WebSocket` elsewhere). */
   WebSocket?: WebSocketConstructor;
-  /** Default timeout of `send` and `query` (ms, default 60 000). */
+  /** Timeout of every call that does not set its own `timeoutMs` (ms, default 30 000). */
   requestTimeoutMs?: number;
   /** Ping interval where the implementation can ping (ms, default 10 000). */
   pingIntervalMs?: number;
@@ -63,8 +63,11 @@ export class FluxClient {
 
   /** Use {@link connect}. */
   constructor(options: ConnectOptions) {
-    if (!options.url) throw new FluxError("invalid_argument", "url is required");
+    checkRuntime();
+    checkUrl(options.url);
     if (!options.clientName) throw new FluxError("invalid_argument", "clientName is required");
+    const timeoutMs = options.requestTimeoutMs ?? 30_000;
+    if (!(timeoutMs > 0)) throw new FluxError("invalid_argument", "requestTimeoutMs must be a positive number of milliseconds");
     this.clientName = options.clientName;
     this.clientId = options.clientId ?? `${options.clientName}-${crypto.randomUUID().slice(0, 8)}`;
     this.endpoints = new Endpoints({
@@ -78,8 +81,9 @@ export class FluxClient {
       logger: options.logger ?? console,
       pingIntervalMs: options.pingIntervalMs ?? 10_000,
       pingTimeoutMs: options.pingTimeoutMs ?? 5_000,
+      timeoutMs,
     });
-    this.requests = new RequestGateway(this.endpoints, options.requestTimeoutMs ?? 60_000);
+    this.requests = new RequestGateway(this.endpoints, timeoutMs);
     this.keyValue = new KeyValueStore(this.endpoints);
     this.eventStore = new EventStore(this.endpoints);
   }
@@ -99,13 +103,16 @@ export class FluxClient {
     return this.requests.request("COMMAND", command, options) as Promise<R>;
   }
 
-  /** Sends a query and resolves with its handler's answer; throws `handler_error` or `timeout`. */
+  /**
+   * Sends a query and resolves with its handler's answer; throws `handler_error`, `timeout`, or
+   * `no_handler` when, a second after sending, the hub reports no tracker on the QUERY log.
+   */
   query<R = unknown>(query: unknown, options?: RequestOptions): Promise<R> {
     this.checkOpen();
     return this.requests.request("QUERY", query, options) as Promise<R>;
   }
 
-  /** Starts a consumer whose handler is called for every message; `stop()` it when done. */
+  /** Starts a consumer whose handler is called for every message; `await ready()` before relying on it, `stop()` it when done. */
   consume<T = unknown>(options: ConsumeOptions<T>): Consumer {
     this.checkOpen();
     const key = `${options.messageType}/${options.topic ?? ""}/${options.consumer}`;
@@ -115,6 +122,7 @@ export class FluxClient {
     this.consumers.add(consumer);
     return {
       name: consumer.name,
+      ready: consumer.ready,
       stop: () => {
         this.consumers.delete(consumer);
         return consumer.stop();
@@ -204,7 +212,35 @@ export class FluxClient {
   }
 }
 
-/** Creates a client for the hub at `options.url`; no socket opens until the first call needs one. */
+/**
+ * Throws `unsupported_runtime` without `JSON.rawJSON` (Node 22+, current browsers and Workers):
+ * it comes with the JSON source text access that keeps 64-bit Flux indexes exact, and without it
+ * indexes would silently lose digits.
+ */
+function checkRuntime(): void {
+  if (typeof (JSON as { rawJSON?: unknown }).rawJSON !== "function") {
+    throw new FluxError("unsupported_runtime", "this JavaScript runtime lacks JSON.rawJSON, which exact 64-bit Flux indexes need: use Node 22 or later, or a current browser");
+  }
+}
+
+/** Throws `invalid_argument` unless `url` is an absolute ws, wss, http or https URL. */
+function checkUrl(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Reported below.
+  }
+  if (!parsed || !/^(ws|wss|http|https):$/.test(parsed.protocol)) {
+    throw new FluxError("invalid_argument", `url must be a ws://, wss://, http:// or https:// URL, got ${JSON.stringify(url)}`);
+  }
+}
+
+/**
+ * Creates a client for the hub at `options.url`. It checks the options at once (throwing
+ * `invalid_argument`) but opens no socket until the first call needs one; that call fails fast
+ * with `unreachable` or `connection_refused` when the hub cannot be reached or refuses.
+ */
 export function connect(options: ConnectOptions): FluxClient {
   return new FluxClient(options);
 }

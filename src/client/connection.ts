@@ -4,11 +4,16 @@
  * `requestBatch` frame. When the socket drops, it reconnects with backoff and re-sends every
  * request still waiting for a result (parked Reads too: the hub tolerates duplicate Reads), as the
  * Java client does. Where the implementation can (`ws`), it pings and drops a silent socket.
+ *
+ * A socket counts as gone on `close` or on `error`, whichever comes: Node's built-in WebSocket
+ * fires only `error` when a handshake fails. Until the client has reached the hub once, a socket
+ * that fails to open fails its calls at once (`unreachable` or `connection_refused`) instead of
+ * retrying, so a wrong URL or a hub that is down shows on the first call.
  */
 import type { Compression } from "../protocol/compression";
 import { backoffDelay } from "./backoff";
 import { type WireRequest, type WireResult, decodeResults, encodeRequests } from "./codec";
-import { FluxError } from "./errors";
+import { FluxError, errorFromResult } from "./errors";
 import type { Logger } from "./logger";
 import { OPEN, type WebSocketLike } from "./websocket";
 
@@ -25,11 +30,22 @@ export interface ConnectionSettings {
   pingIntervalMs: number;
   /** Drop the socket when a ping gets no pong within this (ms). */
   pingTimeoutMs: number;
+  /** Timeout of requests that do not set their own (ms). */
+  timeoutMs: number;
+  /** Shared by the client's connections: whether any of them has ever opened. */
+  hub: HubContact;
+  /** The error for a socket that failed before it ever opened, given what its `error` event said. */
+  diagnose: (detail: string) => Promise<FluxError>;
+}
+
+/** What a client's connections know about reaching its hub. */
+export interface HubContact {
+  reached: boolean;
 }
 
 /** Per-request options. */
 export interface RequestOptions {
-  /** Reject with `timeout` when no result arrives within this (ms). */
+  /** Reject with `timeout` when no result arrives (or, for posts, the request is not sent) within this (ms; default the client's). */
   timeoutMs?: number;
   /** Forget the request (rejecting with `closed`) when this aborts. */
   signal?: AbortSignal;
@@ -48,6 +64,7 @@ interface Entry {
 
 /** Most requests in one frame (the Java client's backlog size). */
 const MAX_BATCH = 1024;
+/** How `ws` reports a refused upgrade; 429 (try later) is not a refusal. */
 const REFUSED = /Unexpected server response: (4(?!29)\d\d)/;
 
 /** A lazily opened, self-healing WebSocket to one endpoint. */
@@ -70,8 +87,8 @@ export class Connection {
   }
 
   /** Sends a request that gets no result (a Command without guarantee STORED); resolves once sent. */
-  async post(body: RequestBody): Promise<void> {
-    await this.enqueue(body, false, {});
+  async post(body: RequestBody, options: RequestOptions = {}): Promise<void> {
+    await this.enqueue(body, false, options);
   }
 
   /** Closes the socket for good, rejecting everything outstanding with `closed`. */
@@ -116,9 +133,9 @@ export class Connection {
       };
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener("abort", onAbort, { once: true });
-      if (options.timeoutMs !== undefined) {
-        timer = setTimeout(() => entry.reject(new FluxError("timeout", `no result for ${request["@type"]} within ${options.timeoutMs} ms`)), options.timeoutMs);
-      }
+      const timeoutMs = options.timeoutMs ?? this.settings.timeoutMs;
+      const what = expectReply ? "no result for" : "could not send";
+      timer = setTimeout(() => entry.reject(new FluxError("timeout", `${what} ${request["@type"]} on ${this.settings.name} within ${timeoutMs} ms`)), timeoutMs);
       if (expectReply) this.pending.set(request.requestId, entry);
       this.queue.push(entry);
       this.ensureOpen();
@@ -184,37 +201,63 @@ export class Connection {
     } catch {
       // Implementations that only deliver ArrayBuffers may refuse the setter.
     }
-    let refused: string | null = null;
+    let refused: number | null = null;
+    let detail = "";
+    let opened = false;
     socket.addEventListener("open", () => {
       if (socket !== this.socket) return;
       if (this.attempts > 0) this.settings.logger.warn(`flux: reconnected to ${this.settings.name}`);
+      opened = true;
+      this.settings.hub.reached = true;
       this.state = "open";
       this.attempts = 0;
       this.schedulePing(socket);
       this.scheduleFlush();
     });
     socket.addEventListener("message", (event) => void this.receive(event.data));
+    const gone = () => {
+      if (socket !== this.socket) return;
+      void this.onSocketGone(refused, opened, detail);
+      // An `error` need not close the socket (or be followed by `close`): make sure it is shut.
+      try {
+        socket.close();
+      } catch {
+        // Already closing.
+      }
+    };
     socket.addEventListener("error", (event) => {
-      const m = REFUSED.exec(String((event as { message?: unknown }).message ?? ""));
-      if (m) refused = m[1];
+      detail = String((event as { message?: unknown }).message ?? "");
+      const m = REFUSED.exec(detail);
+      if (m) refused = Number(m[1]);
+      gone();
     });
-    socket.addEventListener("close", () => {
-      if (socket === this.socket) this.onSocketGone(refused);
-    });
+    socket.addEventListener("close", gone);
     socket.on?.("pong", () => {
       if (socket === this.socket) this.schedulePing(socket);
     });
   }
 
-  private onSocketGone(refusedStatus: string | null): void {
+  /**
+   * The socket closed or failed. A refusal fails every call; so does a socket that never opened
+   * while the hub was never reached (fail fast). Otherwise the calls wait for a reconnect.
+   */
+  private async onSocketGone(refusedStatus: number | null, opened: boolean, detail: string): Promise<void> {
     this.socket = null;
     if (this.pingTimer !== undefined) clearTimeout(this.pingTimer);
     if (this.state === "closed") return;
-    this.state = "idle";
-    if (refusedStatus) {
-      this.failAll(new FluxError("connection_refused", `the hub refused ${this.settings.name} with HTTP ${refusedStatus}`));
+    if (refusedStatus !== null) {
+      this.state = "idle";
+      this.failAll(new FluxError("connection_refused", `the hub refused ${this.settings.name} with HTTP ${refusedStatus}`, { status: refusedStatus }));
       return;
     }
+    if (!opened && !this.settings.hub.reached) {
+      // Stay "connecting" while finding out why, so that new calls wait for the verdict.
+      const error = await this.settings.diagnose(detail);
+      if (this.isClosed()) return;
+      this.state = "idle";
+      if (!this.settings.hub.reached) return this.failAll(error);
+    }
+    this.state = "idle";
     const resend = [...this.pending.values()].filter((e) => e.sent);
     for (const e of resend) e.sent = false;
     this.queue = [...resend, ...this.queue];
@@ -245,7 +288,7 @@ export class Connection {
         if (result["@type"] === "error") this.settings.logger.error(`flux: ${this.settings.name} reported: ${String(result.message)}`);
         continue;
       }
-      if (result["@type"] === "error") entry.reject(new FluxError("hub_error", String(result.message ?? "request failed")));
+      if (result["@type"] === "error") entry.reject(errorFromResult(result));
       else entry.resolve(result);
     }
   }
@@ -267,6 +310,11 @@ export class Connection {
         // The socket is closing; its close event follows.
       }
     }, this.settings.pingIntervalMs);
+  }
+
+  /** Whether `close()` was called (a method, so that checks after an await are not narrowed away). */
+  private isClosed(): boolean {
+    return this.state === "closed";
   }
 
   private failAll(error: FluxError): void {

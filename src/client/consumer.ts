@@ -50,6 +50,13 @@ export interface ConsumeOptions<T = unknown> extends ConsumerOptions {
 export interface Consumer {
   /** The consumer name. */
   readonly name: string;
+  /**
+   * Resolves once the hub gave every tracker of this consumer a segment range (for a
+   * `singleTracker` consumer: once one holds them all), so every message published from then on
+   * reaches a handler here. Rejects with `timeout` after `timeoutMs` (default 30 000) and with
+   * `closed` when the consumer stops first.
+   */
+  ready(timeoutMs?: number): Promise<void>;
   /** Stops every tracker (DisconnectTracker) after the batch in hand; resolves once they stopped. */
   stop(): Promise<void>;
 }
@@ -84,9 +91,14 @@ export function consume<T>(endpoints: Endpoints, options: ConsumeOptions<T>, fir
   const connection = endpoints.connection(readPath(options.messageType), options.topic);
   const controller = new AbortController();
   const trackers = Array.from({ length: threads }, (_, n) => new Tracker(connection, trackerSettings(options, `${clientId}_${firstTracker + n}`), controller.signal, logger));
-  const runs = trackers.map(async (tracker) => {
+  const readiness = new Readiness(options.singleTracker ? 1 : threads, controller.signal);
+  const runs = trackers.map(async (tracker, n) => {
+    let claimed: boolean | null = null;
+    while (claimed === null && !controller.signal.aborted) claimed = await tracker.claim();
+    if (claimed) readiness.holds(n);
     while (!controller.signal.aborted) {
       const batch = await tracker.read();
+      if (batch && batch.segment[0] < batch.segment[1]) readiness.holds(n);
       if (batch && (await handleBatch(endpoints, tracker, batch, options, controller.signal))) await tracker.commit(batch);
     }
     await tracker.disconnect();
@@ -94,11 +106,55 @@ export function consume<T>(endpoints: Endpoints, options: ConsumeOptions<T>, fir
   const done = Promise.all(runs).then(() => {});
   return {
     name: options.consumer,
+    ready: (timeoutMs) => readiness.wait(options.consumer, timeoutMs),
     stop() {
       controller.abort();
       return done;
     },
   };
+}
+
+/** Which trackers of a consumer have held segments; `wait` resolves once `needed` of them have. */
+class Readiness {
+  private readonly holding = new Set<number>();
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    private readonly needed: number,
+    private readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener("abort", () => this.notify(), { once: true });
+  }
+
+  /** Tracker `n` holds a segment range. */
+  holds(n: number): void {
+    if (this.holding.has(n)) return;
+    this.holding.add(n);
+    this.notify();
+  }
+
+  /** Resolves once ready; rejects with `timeout` or, when the consumer stops, `closed`. */
+  wait(consumer: string, timeoutMs = 30_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.holding.size >= this.needed) resolve();
+        else if (this.signal.aborted) reject(new FluxError("closed", `consumer ${consumer} stopped before it was ready`));
+        else return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new FluxError("timeout", `consumer ${consumer} got no segments within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  private notify(): void {
+    for (const check of [...this.waiters]) check();
+  }
 }
 
 /**

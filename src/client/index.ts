@@ -4,7 +4,7 @@
  * messages, index and search documents, and answer HTTP calls made to the hub.
  *
  * ```ts
- * import { connect } from "flux-edge/client";
+ * import { connect } from "@flux-edge/client";
  * const flux = connect({ url: "ws://127.0.0.1:8787", clientName: "shop" });
  * await flux.publish("EVENT", [{ orderId: "o-1" }], { type: "OrderPlaced" });
  * ```

@@ -21,7 +21,7 @@ export interface PublishOptions extends MessageOptions {
   guarantee?: Guarantee;
   /** The topic, required for CUSTOM logs. */
   topic?: string;
-  /** With guarantee STORED: reject with `timeout` after this (ms, default 30 000). */
+  /** Reject with `timeout` when not stored (STORED) or not sent (SENT, NONE) within this (ms, default the client's `requestTimeoutMs`). */
   timeoutMs?: number;
 }
 
@@ -31,9 +31,9 @@ export async function publish(endpoints: Endpoints, type: PublishableType, items
   if (type === "CUSTOM" && !options.topic) throw new FluxError("invalid_argument", "CUSTOM messages need a topic");
   if (!Array.isArray(items)) throw new FluxError("invalid_argument", "publish takes an array of payloads or messages");
   if (items.length === 0) return;
-  const { guarantee = "SENT", topic, timeoutMs = 30_000, ...defaults } = options;
+  const { guarantee = "SENT", topic, timeoutMs, ...defaults } = options;
   const connection = endpoints.connection(publishPath(type), type === "CUSTOM" ? topic : null);
   const request = { "@type": "append", messages: items.map((i) => serialize(i, defaults)), guarantee };
   if (guarantee === "STORED") await connection.request(request, { timeoutMs });
-  else await connection.post(request);
+  else await connection.post(request, { timeoutMs });
 }

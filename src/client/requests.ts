@@ -3,13 +3,18 @@
  * with `source` = clientId and a fresh int `requestId`; the handler's RESULT comes back with
  * `target` = clientId and the same requestId, read by one tracker per client on the RESULT log
  * (consumer `<clientName>_$request-handler`, filterMessageTarget + ignoreSegment +
- * clientControlledIndex, starting 2 s in the past).
+ * clientControlledIndex, starting 2 s in the past). A query still unanswered after a second asks
+ * the hub whether any tracker reads the QUERY log, and fails with `no_handler` when none does.
  */
 import { type Endpoints, publishPath, readPath } from "./endpoints";
 import { FluxError } from "./errors";
 import { type MessageOptions, serialize } from "./messages";
 import { unwrapResult } from "./results";
 import { Tracker } from "./tracker";
+import { trackerCount } from "./tracker-count";
+
+/** How long a query waits for its answer before asking the hub whether anyone handles queries. */
+const NO_HANDLER_CHECK_MS = 1000;
 
 /** Options of `send` and `query`. */
 export interface RequestOptions extends MessageOptions {
@@ -46,8 +51,16 @@ export class RequestGateway {
         this.waiting.delete(requestId);
         reject(new FluxError("timeout", `no result for ${messageType.toLowerCase()} ${message.data.type ?? ""} within ${timeoutMs} ms`));
       }, timeoutMs);
+      const check =
+        messageType === "QUERY" && timeoutMs > NO_HANDLER_CHECK_MS
+          ? setTimeout(async () => {
+              if ((await trackerCount(this.endpoints, "QUERY")) !== 0) return;
+              this.waiting.get(requestId)?.reject(new FluxError("no_handler", `no tracker reads the QUERY log: nobody can answer query ${message.data.type ?? ""}`));
+            }, NO_HANDLER_CHECK_MS)
+          : undefined;
       const settle = (fn: (v: unknown) => void) => (v: unknown) => {
         clearTimeout(timer);
+        if (check !== undefined) clearTimeout(check);
         this.waiting.delete(requestId);
         fn(v);
       };

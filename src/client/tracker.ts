@@ -1,12 +1,14 @@
 /**
- * One tracker of a consumer: long-polls Read on the consumer's endpoint, hands out message
- * batches, and commits them (StorePosition with the batch's segment range and lastIndex,
- * guarantee STORED) once they are handled. Read failures are retried with backoff.
+ * One tracker of a consumer: claims its segments (ClaimSegment, answered once the hub gave it a
+ * range), long-polls Read on the consumer's endpoint, hands out message batches, and commits them
+ * (StorePosition with the batch's segment range and lastIndex, guarantee STORED) once they are
+ * handled. Read failures are retried with backoff.
  */
 import type { MessageType, SerializedMessage } from "../protocol/messages";
 import { backoffDelay, sleep } from "./backoff";
 import type { WireResult } from "./codec";
 import type { Connection } from "./connection";
+import { FluxError } from "./errors";
 import type { Logger } from "./logger";
 import { FluxMessage } from "./messages";
 
@@ -37,12 +39,20 @@ export interface MessageBatch {
   caughtUp: boolean;
 }
 
+interface ClaimSegmentResult extends WireResult {
+  segment: [number, number];
+  /** Flux's position form: `[start, end]` ranges, each followed by its index. */
+  position: unknown[];
+}
+
 interface ReadResult extends WireResult {
   messageBatch: { segment: [number, number]; messages: SerializedMessage[]; lastIndex: bigint | number | null; caughtUp: boolean };
 }
 
 /** Extra time a Read may take beyond its `maxTimeout` before the client gives up on it. */
 const READ_GRACE_MS = 30_000;
+/** The hub drops a parked claim at its deadline without answering; wait a little beyond it. */
+const CLAIM_GRACE_MS = 5_000;
 
 /** A tracker running on `connection` until `signal` aborts. */
 export class Tracker {
@@ -59,29 +69,34 @@ export class Tracker {
     this.lastIndex = settings.lastIndex;
   }
 
+  /**
+   * Joins the consumer with a ClaimSegment, which the hub answers once this tracker holds a
+   * segment range: true then. A consumer new to the log starts where the claim says (now - 1 s on
+   * the hub's clock), so whatever is published once the claim is answered reaches it. False when
+   * no range came within the Read timeout (others hold them all); null when the claim failed
+   * (after a backoff) or the tracker stopped.
+   */
+  async claim(): Promise<boolean | null> {
+    try {
+      const result = await this.connection.request<ClaimSegmentResult>(this.readRequest("claimSegment"), {
+        signal: this.signal,
+        timeoutMs: this.settings.maxTimeoutMs + CLAIM_GRACE_MS,
+      });
+      const indexes = result.position.filter((v): v is bigint | number => typeof v === "bigint" || typeof v === "number").map((v) => BigInt(v));
+      if (this.lastIndex === null && indexes.length > 0) this.lastIndex = indexes.reduce((a, b) => (b < a ? b : a));
+      this.failures = 0;
+      return result.segment[0] < result.segment[1];
+    } catch (e) {
+      if (e instanceof FluxError && e.code === "timeout") return false;
+      return this.failed("claim its segments", e);
+    }
+  }
+
   /** The next batch, possibly empty; null when the Read failed (after a backoff) or the tracker stopped. */
   async read(): Promise<MessageBatch | null> {
     const s = this.settings;
     try {
-      const result = await this.connection.request<ReadResult>(
-        {
-          "@type": "read",
-          messageType: s.messageType,
-          consumer: s.consumer,
-          trackerId: s.trackerId,
-          maxSize: s.maxSize,
-          maxTimeout: s.maxTimeoutMs,
-          typeFilter: s.typeFilter,
-          filterMessageTarget: s.filterMessageTarget,
-          ignoreMessageTarget: !s.filterMessageTarget,
-          ignoreSegment: s.ignoreSegment,
-          singleTracker: s.singleTracker,
-          clientControlledIndex: s.clientControlledIndex,
-          lastIndex: this.lastIndex,
-          purgeTimeout: null,
-        },
-        { signal: this.signal, timeoutMs: s.maxTimeoutMs + READ_GRACE_MS },
-      );
+      const result = await this.connection.request<ReadResult>(this.readRequest("read"), { signal: this.signal, timeoutMs: s.maxTimeoutMs + READ_GRACE_MS });
       this.failures = 0;
       const b = result.messageBatch;
       return {
@@ -91,11 +106,37 @@ export class Tracker {
         caughtUp: b.caughtUp,
       };
     } catch (e) {
-      if (this.signal.aborted) return null;
-      this.logger.warn(`flux: tracker ${s.trackerId} of ${s.consumer} failed to read; retrying`, e);
-      await sleep(backoffDelay(this.failures++, 1000, 30_000), this.signal);
-      return null;
+      return this.failed("read", e);
     }
+  }
+
+  /** Logs a failed request and backs off before the next try; null for the caller to return. */
+  private async failed(what: string, error: unknown): Promise<null> {
+    if (this.signal.aborted) return null;
+    this.logger.warn(`flux: tracker ${this.settings.trackerId} of ${this.settings.consumer} failed to ${what}; retrying`, error);
+    await sleep(backoffDelay(this.failures++, 1000, 30_000), this.signal);
+    return null;
+  }
+
+  /** The fields of a Read (and of a ClaimSegment, which extends it). */
+  private readRequest(type: "read" | "claimSegment") {
+    const s = this.settings;
+    return {
+      "@type": type,
+      messageType: s.messageType,
+      consumer: s.consumer,
+      trackerId: s.trackerId,
+      maxSize: s.maxSize,
+      maxTimeout: s.maxTimeoutMs,
+      typeFilter: s.typeFilter,
+      filterMessageTarget: s.filterMessageTarget,
+      ignoreMessageTarget: !s.filterMessageTarget,
+      ignoreSegment: s.ignoreSegment,
+      singleTracker: s.singleTracker,
+      clientControlledIndex: s.clientControlledIndex,
+      lastIndex: this.lastIndex,
+      purgeTimeout: null,
+    };
   }
 
   /**

@@ -1,9 +1,12 @@
 /**
  * The Flux `/eventSourcing` endpoint: AppendEvents, GetEvents, DeleteEvents and the entity
- * relationship requests, answered with Flux result bodies.
+ * relationship requests, answered with Flux result bodies. Beyond Flux, AppendEvents' VoidResult
+ * carries each aggregate's new `lastSequenceNumbers`, and a stale `expectedSequenceNumber` is an
+ * ErrorResult that also names `error: "conflict"` and the expected and actual numbers (Flux
+ * clients ignore fields they do not know).
  */
 import { z } from "zod";
-import { BadRequest } from "../errors";
+import { BadRequest, Conflict } from "../errors";
 import { VOID, type Endpoint } from "../protocol/endpoint";
 import { rawMessages } from "../protocol/frames";
 import { appendEvents, deleteEvents, getEvents } from "./aggregate-client";
@@ -27,8 +30,14 @@ function readLimit(batchSize: number | null | undefined): number {
 export const eventSourcingEndpoint: Endpoint = {
   appendEvents: async (request, session, env) => {
     if (!Array.isArray(request.eventBatches)) throw new BadRequest("eventBatches must be a list");
-    await appendEvents(env, session.projectId, request.eventBatches.map((b, i) => parseEventBatch(b, `eventBatches.${i}`)));
-    return VOID;
+    const batches = request.eventBatches.map((b, i) => parseEventBatch(b, `eventBatches.${i}`));
+    try {
+      const ranges = await appendEvents(env, session.projectId, batches);
+      return { ...VOID, lastSequenceNumbers: Object.fromEntries(ranges.map((r) => [r.aggregateId, r.lastSequenceNumber])) };
+    } catch (e) {
+      if (e instanceof Conflict) return { "@type": "error", ...e.toJSON() };
+      throw e;
+    }
   },
   getEvents: async (request, session, env) => {
     const r = check(getEventsSchema, request, "getEvents");

@@ -15,6 +15,7 @@ import { logRoutes } from "./logs";
 import { metricsRoutes, prometheusRoutes } from "./metrics";
 import { schedulingRoutes } from "./scheduling";
 import { searchRoutes } from "./search";
+import { trackerRoutes } from "./trackers";
 
 /** The Hono environment of every route. */
 export type HubEnv = { Bindings: Cloudflare.Env };
@@ -28,6 +29,7 @@ export function createApp(): Hono<HubEnv> {
   app.route("/admin", adminRoutes);
   app.route("/api/projects/:projectId/logs", logRoutes);
   app.route("/api/projects/:projectId/consumers", consumerRoutes);
+  app.route("/api/projects/:projectId/trackers", trackerRoutes);
   app.route("/api/projects/:projectId/audit", auditRoutes);
   app.route("/api/projects/:projectId/aggregates", eventSourcingRoutes);
   app.route("/api/projects/:projectId/kv", keyValueRoutes);

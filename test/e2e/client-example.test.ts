@@ -10,7 +10,7 @@ const client = sdk.client;
 it("runs the order service on two instances that share the commands, events, queries, search projection and reminders", async () => {
   const reminderAfterMs = 6000;
   const instances = [0, 1].map(() => startOrderService(client("order-service"), { reminderAfterMs }));
-  await sleep(1000);
+  await Promise.all(instances.map((s) => s.ready()));
   const web = client("web");
   const ids = Array.from({ length: 24 }, (_, i) => `order-${i}`);
   const placedAt = Date.now();

@@ -19,7 +19,7 @@ describe("scheduling", () => {
       typeFilter: "Reminder",
       handler: (m) => void seen.push({ message: m, at: Date.now() }),
     });
-    await sleep(500);
+    await consumer.ready();
     const due = Date.now() + 1500;
     await flux.schedule({ orderId: "o-1" }, { scheduleId: "remind/o-1", at: new Date(due), type: "Reminder", metadata: { k: "v" } });
     await flux.schedule(message({ orderId: "o-2" }, { type: "Reminder" }), { scheduleId: "remind/o-2", at: due });
@@ -52,7 +52,7 @@ describe("scheduling", () => {
     const flux = client();
     const ticks: number[] = [];
     const consumer = flux.consume({ consumer: "ticks", messageType: "SCHEDULE", typeFilter: "Tick", handler: () => void ticks.push(Date.now()) });
-    await sleep(500);
+    await consumer.ready();
     await flux.schedule({}, { scheduleId: "tick", at: Date.now() + 200, type: "Tick", recurrence: { delayMs: 1000 } });
     expect((await flux.getSchedule("tick"))!.recurrence).toEqual({ delayMs: 1000 });
     await until(() => ticks.length >= 2, 8000);
@@ -163,7 +163,7 @@ describe("web requests", () => {
         return { body: `hello ${req.method} ${req.url}`, headers: { "content-type": "text/plain" } };
       },
     });
-    await sleep(1000);
+    await handler.ready();
     const posted = await fetch(`${sdk.hub.url}/web/orders/o-1?verbose=1`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-trace": "t-1" },

@@ -1,53 +1,14 @@
-import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type FluxClient, FluxError, type FluxMessage, connect, message } from "../../src/client";
-import { type Hub, startHub } from "../support/hub";
+import { type FluxClient, FluxError, type FluxMessage, type WebSocketConstructor, connect, message } from "../../src/client";
+import { startHub } from "../support/hub";
 import { useSdkHub } from "../support/sdk-hub";
+import { proxyTo } from "../support/tcp-proxy";
 import { sleep, until } from "../support/wait";
 
 const sdk = useSdkHub();
 const client = sdk.client;
 
-/** A TCP proxy to the hub, so a restarted hub (on a new port) keeps the client's URL; `cut()` drops every connection. */
-function proxyTo(port: () => number) {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((inbound) => {
-    const outbound = tcpConnect(port(), "127.0.0.1");
-    for (const s of [inbound, outbound]) {
-      sockets.add(s);
-      s.on("error", () => {});
-      s.on("close", () => {
-        sockets.delete(s);
-        inbound.destroy();
-        outbound.destroy();
-      });
-    }
-    inbound.pipe(outbound).pipe(inbound);
-  });
-  return {
-    async listen(): Promise<string> {
-      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-      return `ws://127.0.0.1:${(server.address() as { port: number }).port}`;
-    },
-    cut() {
-      for (const s of sockets) s.destroy();
-    },
-    /** Existing connections go silent (half-open): nothing passes, nothing closes. */
-    freeze() {
-      for (const s of sockets) {
-        s.unpipe();
-        s.pause();
-      }
-    },
-    async close() {
-      this.cut();
-      await new Promise((r) => server.close(r));
-    },
-  };
-}
-
-const portOf = (h: Hub) => Number(new URL(h.url).port);
 
 
 describe("client SDK against the real hub", () => {
@@ -92,7 +53,7 @@ describe("client SDK against the real hub", () => {
     const timedOut = await asker.send({ nobody: "listens" }, { timeoutMs: 500 }).catch((e) => e);
     expect(timedOut).toMatchObject({ code: "timeout" });
     const refused = await client("refused", { projectId: "not a project" }).publish("EVENT", [1]).catch((e) => e);
-    expect(refused).toMatchObject({ code: "connection_refused" });
+    expect(refused).toMatchObject({ code: "connection_refused", status: 400 });
     const readOnly = await asker.publish("NOTIFICATION" as never, [1]).catch((e) => e);
     expect(readOnly).toMatchObject({ code: "invalid_argument" });
   });
@@ -129,7 +90,7 @@ describe("client SDK against the real hub", () => {
     const consumers = [a, b].map((flux, i) =>
       flux.consume<number>({ consumer: consumerName, messageType: "CUSTOM", topic: consumerName, handler: (m) => void handled[i].push(m.segment!) }),
     );
-    await sleep(1000);
+    await Promise.all(consumers.map((c) => c.ready()));
     await a.publish("CUSTOM", Array.from({ length: 128 }, (_, s) => message(s, { segment: s })), { topic: consumerName, guarantee: "STORED" });
     await until(() => handled[0].length + handled[1].length >= 128);
     await sleep(300);
@@ -166,24 +127,30 @@ describe("client SDK against the real hub", () => {
     expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
-  it("reconnects after the hub restarts: parked Reads and queued appends are re-sent, nothing lost, positions kept", async () => {
+  it.each<[string, WebSocketConstructor | undefined]>([
+    ["ws (the default)", undefined],
+    ["Node's built-in WebSocket, which fires error but no close when a handshake fails", globalThis.WebSocket as unknown as WebSocketConstructor],
+  ])("reconnects after the hub restarts with %s: parked Reads and queued calls are re-sent, nothing lost, positions kept", async (_, WebSocket) => {
     let current = await startHub();
-    const proxy = proxyTo(() => portOf(current));
+    const proxy = proxyTo(() => current);
     const url = await proxy.listen();
     try {
-      const producer = client("restart-producer", { url });
-      const consumerClient = client("restart-consumer", { url });
+      const producer = client("restart-producer", { url, WebSocket });
+      const consumerClient = client("restart-consumer", { url, WebSocket });
       const seen: number[] = [];
       const consumer = consumerClient.consume<number>({ consumer: "restart", messageType: "EVENT", fromBeginning: true, handler: (m) => void seen.push(m.payload) });
       await producer.publish("EVENT", [1, 2, 3, 4, 5], { guarantee: "STORED" });
+      await producer.keyValue.storeValues({ survivor: "kept" });
       await until(() => seen.length >= 5);
       await sleep(500);
       await current.stop();
       proxy.cut();
       const late = producer.publish("EVENT", [6, 7, 8, 9, 10], { guarantee: "STORED" });
+      const value = producer.keyValue.getValue("survivor");
       await sleep(500);
       current = await startHub({ dataDir: current.dataDir });
       await late;
+      expect(await value).toBe("kept");
       await until(() => seen.length >= 10, 20_000);
       await sleep(1000);
       expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -195,7 +162,7 @@ describe("client SDK against the real hub", () => {
   });
 
   it("drops a silent socket when a ping goes unanswered, reconnects and re-sends", async () => {
-    const proxy = proxyTo(() => portOf(sdk.hub));
+    const proxy = proxyTo(() => sdk.hub);
     const url = await proxy.listen();
     const warnings: string[] = [];
     const flux = client("silent", { url, pingIntervalMs: 200, pingTimeoutMs: 500, logger: { warn: (m: string) => void warnings.push(m), error() {} } });

@@ -8,7 +8,7 @@ import { HubError } from "../../../src/errors";
 import { adminRoutes } from "../../../src/http/admin";
 import { type HubEnv, createApp } from "../../../src/http/app";
 
-const PREFIXES = ["logs", "consumers", "aggregates", "kv", "schedules", "search", "audit", "metrics"];
+const PREFIXES = ["logs", "consumers", "trackers", "aggregates", "kv", "schedules", "search", "audit", "metrics"];
 
 // Stand-in handlers behind the middleware: what is under test is that no prefix escapes it.
 const app = new Hono<HubEnv>()

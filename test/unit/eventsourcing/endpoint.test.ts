@@ -31,7 +31,7 @@ describe("eventSourcingEndpoint: events", () => {
         { aggregateId: "order-1", events: [storeOnly], storeOnly: true },
       ],
       guarantee: "STORED",
-    })).toEqual({ "@type": "void" });
+    })).toEqual({ "@type": "void", lastSequenceNumbers: { "order-1": 3, "order-2": 0 } });
 
     const all = await call(p, "getEvents", { aggregateId: "order-1", lastSequenceNumber: -1, batchSize: 8192 });
     expect(all["@type"]).toBe("getEventsResult");
@@ -55,6 +55,21 @@ describe("eventSourcingEndpoint: events", () => {
     expect(await call(p, "deleteEvents", { aggregateId: "order-1", guarantee: "STORED" })).toEqual({ "@type": "void" });
     expect(ids(await call(p, "getEvents", { aggregateId: "order-1", lastSequenceNumber: -1, batchSize: 8192 }))).toEqual([]);
     expect(ids(await call(p, "getEvents", { aggregateId: "order-2", lastSequenceNumber: -1, batchSize: 8192 }))).toHaveLength(1);
+  });
+
+  it("answers a stale expectedSequenceNumber with an ErrorResult naming the conflict", async () => {
+    const p = "es-conflict";
+    await call(p, "appendEvents", { eventBatches: [{ aggregateId: "a", events: [event(0)], storeOnly: true }], guarantee: "STORED" });
+    const stale = await call(p, "appendEvents", { eventBatches: [{ aggregateId: "a", events: [event(1)], storeOnly: true, expectedSequenceNumber: -1 }], guarantee: "STORED" });
+    expect(stale).toEqual({
+      "@type": "error",
+      error: "conflict",
+      message: "aggregate a is at sequence number 0, not the expected -1",
+      aggregateId: "a",
+      expectedSequenceNumber: -1,
+      actualSequenceNumber: 0,
+    });
+    expect(ids(await call(p, "getEvents", { aggregateId: "a", lastSequenceNumber: -1 }))).toHaveLength(1);
   });
 
   it("keeps projects apart", async () => {
