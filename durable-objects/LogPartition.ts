@@ -32,10 +32,18 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     ctx.blockConcurrencyWhile(async () => {
       this.log = new LogStore(ctx.storage, { dedupeWindowMillis: Number(env.DEDUPE_WINDOW_SECONDS ?? "120") * 1000 });
       this.watchers = new Watchers(ctx.storage.sql);
-      this.parked = new ParkedReads(ctx.storage.kv);
+      this.parked = new ParkedReads({
+        store: {
+          list: (prefix) => ctx.storage.kv.list<Lease>({ prefix }),
+          put: (key, lease) => ctx.storage.kv.put(key, lease),
+          delete: (key) => void ctx.storage.kv.delete(key),
+        },
+        now: () => Date.now(),
+        later: (ms, fn) => void setTimeout(fn, ms),
+      });
       this.appends = new AppendCounts(ctx.storage.sql);
       this.queue = new AppendQueue(
-        (batches) => this.log.appendMany(batches),
+        (batches) => this.log.appendMany(batches, (group, head) => this.answerFrom(group, head)),
         (group) => this.committed(group),
       );
       this.wakeups = new Wakeups(ctx.storage, await ctx.storage.getAlarm());
@@ -72,13 +80,16 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
   async serve(lease: Lease, park: boolean): Promise<Service> {
     const { service, answer } = this.parked.serve(lease, park, (after, maxSize, filter) => this.log.read(after, maxSize, filter), Date.now());
     if (answer) this.send(answer);
+    this.parked.flush();
     if (service.parked) await this.wakeups.set("leases", this.parked.earliestDeadline());
     return service;
   }
 
   /** Takes back a tracker's parked read (its Consumer is moving its segments). */
   async revoke(consumer: string, trackerId: string): Promise<Revocation> {
-    return this.parked.revoke(consumer, trackerId);
+    const revocation = this.parked.revoke(consumer, trackerId);
+    this.parked.flush();
+    return revocation;
   }
 
   /** How far `positions` are behind this partition within `range`. */
@@ -113,6 +124,7 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     // The feed runs now whatever its time; it asks again when more is waiting.
     await this.wakeups.set("feed", null);
     for (const answer of this.parked.takeExpired(now)) this.send(answer);
+    this.parked.flush();
     await this.feed.run();
     await this.wakeups.set("leases", this.parked.earliestDeadline());
   }
@@ -126,10 +138,15 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     return this.log.head;
   }
 
+  private answerFrom(group: AppendGroup, head: bigint): void {
+    if (this.parked.size === 0) return;
+    for (const answer of this.parked.offer(group.stored, head, Date.now())) this.send(answer);
+    this.parked.flush();
+  }
+
   /** After a commit: answers the parked reads it satisfies, then wakes the watching consumers. */
   private committed(group: AppendGroup): void {
     this.appends.count(group.stored.length, group.outcomes.filter((o) => o.stored > 0).length);
-    if (this.parked.size > 0) for (const answer of this.parked.offer(group.stored, this.log.head, Date.now())) this.send(answer);
     for (const name of this.watchers.takeDue(this.log.head)) {
       // Not awaited: the append is acknowledged without waiting for consumers.
       this.env.CONSUMER.get(this.env.CONSUMER.idFromName(name))

@@ -134,6 +134,8 @@ interface Pending {
   lastIndex: bigint;
   ids: Set<string>;
   stored: StoredMessage[];
+  /** The batch rows' column values, in INSERT order. */
+  rows: (SqlStorageValue | Uint8Array)[][];
 }
 
 interface BatchRow extends Record<string, SqlStorageValue> {
@@ -182,21 +184,24 @@ export class LogStore {
    * together), each with its own outcome. Memory (head, dedupe window) changes only once the
    * transaction has committed.
    */
-  appendMany(batches: EncodedBatch[]): AppendGroup {
+  appendMany(batches: EncodedBatch[], beforeWrite?: (group: AppendGroup, head: bigint) => void): AppendGroup {
     const now = this.now();
     this.expireDedupe(now);
-    const pending: Pending = { lastIndex: this.lastIndex, ids: new Set<string>(), stored: [] };
-    const outcomes = this.storage.transactionSync(() => {
-      const result = batches.map((batch) => this.storeBatch(batch, now, pending));
+    const pending: Pending = { lastIndex: this.lastIndex, ids: new Set<string>(), stored: [], rows: [] };
+    const outcomes = batches.map((batch) => this.planBatch(batch, now, pending));
+    const group = { outcomes, stored: pending.stored };
+    beforeWrite?.(group, pending.lastIndex);
+    this.storage.transactionSync(() => {
+      for (const row of pending.rows) this.storage.sql.exec("INSERT INTO batches (first_index, last_index, segments, message_ids, types, targets, message_keys, messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ...row);
       this.purgeExpired(now);
-      return result;
     });
     this.lastIndex = pending.lastIndex;
     for (const id of pending.ids) this.recentIds.set(id, now);
-    return { outcomes, stored: pending.stored };
+    return group;
   }
 
-  private storeBatch(batch: EncodedBatch, now: number, pending: Pending): AppendOutcome {
+  /** Assigns a batch its indexes and lays out its rows (written by the caller, in one transaction). */
+  private planBatch(batch: EncodedBatch, now: number, pending: Pending): AppendOutcome {
     const keep: number[] = [];
     for (let i = 0; i < batch.lines.length; i++) {
       const id = batch.messageIds[i];
@@ -227,8 +232,7 @@ export class LogStore {
       const last = indexes[end - 1];
       const targets = rows.map((i) => batch.targets[i]);
       rows.forEach((i, k) => pending.stored.push({ index: first + BigInt(k), segment: batch.segments[i], type: batch.types[i], target: batch.targets[i], line: batch.lines[i] }));
-      this.storage.sql.exec(
-        "INSERT INTO batches (first_index, last_index, segments, message_ids, types, targets, message_keys, messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      pending.rows.push([
         first.toString(),
         last.toString(),
         Uint8Array.from(rows, (i) => batch.segments[i]),
@@ -237,7 +241,7 @@ export class LogStore {
         targets.some((t) => t !== null) ? JSON.stringify(targets) : null,
         JSON.stringify(rows.map((i) => batch.keys[i])),
         rows.map((i) => batch.lines[i]).join("\n"),
-      );
+      ]);
       start = end;
     }
     pending.lastIndex = index;

@@ -5,10 +5,15 @@
  * from SQLite when it can; otherwise it keeps the lease and answers it from the next commit's own
  * messages, in the commit's turn, without reading them back and without a hop through the Consumer.
  *
- * Leases are kept in memory and in the partition's key-value storage, so an evicted or restarted
- * partition still answers them: on the next commit, or empty at their deadline (the alarm).
+ * Leases live in memory. One still parked after `persistAfterMs` is also written to the
+ * partition's storage, so an evicted or restarted partition still answers it: on the next commit,
+ * or empty at its deadline (the alarm). Leases answered sooner (request/response, busy consumers)
+ * never touch storage: a write would cost CPU and hold the partition's next answers until it is
+ * durable. Objects are evicted only after seconds of inactivity, so only a crash in the first
+ * `persistAfterMs` of a park can lose one; its Read is then answered when the client reads again
+ * (clients resend Reads after reconnecting, and a crashed runtime drops their sockets).
  */
-import type { SegmentRange } from "../protocol/segment";
+import { MAX_SEGMENT, type SegmentRange } from "../protocol/segment";
 import { MAX_READ_CHARS, type MessageFilter, type ReadFilter, type ReadOutcome, type StoredMessage, messageFilter, withPosition } from "./log-store";
 
 /** Where a lease's answer goes: the object named `sessionId` of kind `deliverTo`. */
@@ -30,7 +35,10 @@ export interface Lease {
   /** Messages with a higher index than this are candidates. */
   after: bigint;
   maxSize: number;
-  filter: ReadFilter;
+  /** Range, type and target filter; per-segment positions travel compactly as `positionRuns`. */
+  filter: Omit<ReadFilter, "positions">;
+  /** Runs of segments `[start, end)` already read up to `index`: messages at or below are skipped. */
+  positionRuns?: [number, number, bigint][];
   /** The batch's `segment` and `position` (Flux JSON), as the Consumer computed them. */
   segment: SegmentRange;
   position: unknown;
@@ -61,6 +69,8 @@ export interface Service {
   /** True when it was kept to be answered by a later commit or at its deadline. */
   parked: boolean;
   head: bigint;
+  /** The tracker's earlier lease this one replaced while it was still parked here, if any. */
+  replaced: { requestId: unknown } | null;
 }
 
 interface Held {
@@ -68,17 +78,41 @@ interface Held {
   accepts: MessageFilter;
   /** The highest index examined for this lease (filtered out), reported at the deadline. */
   scannedTo: bigint | null;
+  /** When it was parked (epoch ms), and whether it is in storage yet. */
+  parkedAt: number;
+  stored: boolean;
 }
 
 const PREFIX = "lease/";
+
+/** Where parked leases are kept across evictions. */
+export interface LeaseStore {
+  list(prefix: string): Iterable<[string, Lease]>;
+  put(key: string, lease: Lease): void;
+  delete(key: string): void;
+}
+
+/** What the parked reads need of their partition. */
+export interface ParkedReadsHost {
+  store: LeaseStore;
+  now(): number;
+  /** Runs `fn` after `ms` (a timer). */
+  later(ms: number, fn: () => void): void;
+}
+
+/** How long a lease stays parked before it is written to storage. */
+export const PERSIST_AFTER_MS = 100;
 
 /** The parked reads of one partition. */
 export class ParkedReads {
   private readonly held = new Map<string, Held>();
   private readonly answered = new Map<string, { epoch: number; at: number }>();
+  /** Stored leases since answered or taken back: deleted by `flush`, after the answers went out. */
+  private readonly stale = new Set<string>();
+  private timer = false;
 
-  constructor(private readonly kv: SyncKvStorage) {
-    for (const [key, lease] of kv.list<Lease>({ prefix: PREFIX })) this.held.set(key.slice(PREFIX.length), hold(lease));
+  constructor(private readonly host: ParkedReadsHost) {
+    for (const [key, lease] of host.store.list(PREFIX)) this.held.set(key.slice(PREFIX.length), { ...hold(lease, 0), stored: true });
   }
 
   /** Number of parked leases. */
@@ -93,22 +127,24 @@ export class ParkedReads {
    */
   serve(lease: Lease, park: boolean, read: (after: bigint, maxSize: number, filter: ReadFilter) => ReadOutcome, now: number): { service: Service; answer: LeaseAnswer | null } {
     const key = keyOf(lease.consumer, lease.trackerId);
+    const previous = this.held.get(key)?.lease;
+    const replaced = previous ? { requestId: previous.requestId } : null;
     this.drop(key);
-    const outcome = read(lease.after, lease.maxSize, lease.filter);
+    const outcome = read(lease.after, lease.maxSize, readFilter(lease));
     const atHead = outcome.scannedTo === null || outcome.scannedTo >= outcome.head;
     // A read that stopped short of the head (its scan bound) is answered with what it examined, so
     // the client stores that position and reads on.
     if (outcome.indexes.length > 0 || !atHead) {
       this.answered.set(key, { epoch: lease.epoch, at: now });
       const caughtUp = atHead && outcome.indexes.length < lease.maxSize;
-      return { service: { answered: true, parked: false, head: outcome.head }, answer: { lease, messages: outcome.messages, lastIndex: outcome.scannedTo, caughtUp } };
+      return { service: { answered: true, parked: false, head: outcome.head, replaced }, answer: { lease, messages: outcome.messages, lastIndex: outcome.scannedTo, caughtUp } };
     }
-    if (!park) return { service: { answered: false, parked: false, head: outcome.head }, answer: null };
-    const held = hold({ ...lease, after: outcome.head > lease.after ? outcome.head : lease.after });
+    if (!park) return { service: { answered: false, parked: false, head: outcome.head, replaced }, answer: null };
+    const held = hold({ ...lease, after: outcome.head > lease.after ? outcome.head : lease.after }, now);
     held.scannedTo = outcome.scannedTo;
     this.held.set(key, held);
-    this.kv.put(PREFIX + key, held.lease);
-    return { service: { answered: false, parked: true, head: outcome.head }, answer: null };
+    this.persistLater();
+    return { service: { answered: false, parked: true, head: outcome.head, replaced }, answer: null };
   }
 
   /**
@@ -182,13 +218,49 @@ export class ParkedReads {
     return at;
   }
 
+  /**
+   * Brings storage up to date: deletes leases answered or taken back, and writes those parked for
+   * `PERSIST_AFTER_MS`. The partition calls it after sending answers, so no answer waits for it.
+   */
+  flush(): void {
+    for (const key of this.stale) this.host.store.delete(PREFIX + key);
+    this.stale.clear();
+    const due = this.host.now() - PERSIST_AFTER_MS;
+    for (const [key, held] of this.held) {
+      if (held.stored || held.parkedAt > due) continue;
+      held.stored = true;
+      this.host.store.put(PREFIX + key, held.lease);
+    }
+  }
+
+  private persistLater(): void {
+    if (this.timer) return;
+    this.timer = true;
+    this.host.later(PERSIST_AFTER_MS, () => {
+      this.timer = false;
+      this.flush();
+      if ([...this.held.values()].some((h) => !h.stored)) this.persistLater();
+    });
+  }
+
   private drop(key: string): void {
-    if (this.held.delete(key)) this.kv.delete(PREFIX + key);
+    const held = this.held.get(key);
+    if (!held) return;
+    this.held.delete(key);
+    if (held.stored) this.stale.add(key);
   }
 }
 
-function hold(lease: Lease): Held {
-  return { lease, accepts: messageFilter(lease.filter), scannedTo: null };
+function hold(lease: Lease, parkedAt: number): Held {
+  return { lease, accepts: messageFilter(readFilter(lease)), scannedTo: null, parkedAt, stored: false };
+}
+
+/** A lease's filter with its position runs laid out per segment. */
+function readFilter(lease: Lease): ReadFilter {
+  if (!lease.positionRuns) return lease.filter;
+  const positions = new Array<bigint | null>(MAX_SEGMENT).fill(null);
+  for (const [start, end, index] of lease.positionRuns) positions.fill(index, start, end);
+  return { ...lease.filter, positions };
 }
 
 function keyOf(consumer: string, trackerId: string): string {

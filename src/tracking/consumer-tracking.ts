@@ -17,7 +17,7 @@ import type { ReadFilter, ReadOutcome } from "../log/log-store";
 import type { Lease, Revocation, Service } from "../log/parked-reads";
 import { partitionsFor, rangeOfPartition } from "../log/partition-map";
 import { minIndexFromMillis } from "../log/index-clock";
-import { EMPTY_RANGE, MAX_SEGMENT, type SegmentRange } from "../protocol/segment";
+import { EMPTY_RANGE, type SegmentRange } from "../protocol/segment";
 import type { FluxResult } from "../protocol/endpoint";
 import { stringifyJson } from "../protocol/json";
 import { Position } from "./position";
@@ -70,6 +70,8 @@ interface Member {
   lease: { partition: number; epoch: number } | null;
   /** After a restart: a lease may be out at any partition of its range. */
   unknown: boolean;
+  /** The lease of the tracker's previous Read, taken back by the partition the new one goes to (or revoked). */
+  replacing?: { partition: number; epoch: number } | null;
 }
 
 /** Settings that every tracker of one consumer must share. */
@@ -235,17 +237,14 @@ export class ConsumerTracking {
     const recipient: Recipient = { sessionId: from.sessionId, deliverTo: from.deliverTo ?? "session" };
     let member = this.members.get(tracker.trackerId);
     if (!member || !this.cluster.contains(tracker.trackerId)) await this.dropDeadSessions(from.sessionId);
-    if (member) {
-      // The tracker reads again: an earlier Read still waiting is superseded (clients resend Reads
-      // after reconnecting) and answered empty, so that nobody waits on it.
-      const waiting = await this.withdraw(member);
-      if (waiting?.kind === "read" && stringifyJson(waiting.requestId ?? null) !== stringifyJson(requestId ?? null)) {
-        const segment = this.cluster.getSegment(member.tracker) ?? [...EMPTY_RANGE];
-        await this.host.deliver(member.recipient, waiting.requestId, readResult(emptyBatch(segment, this.position, true)));
-      }
-    }
-    const stored = member && persistedForm(member.tracker) === persistedForm(tracker) && member.recipient.sessionId === recipient.sessionId && member.recipient.deliverTo === recipient.deliverTo;
-    member = { tracker, recipient, here: null, lease: null, unknown: false };
+    // The tracker reads again. Its previous lease, if still parked, is taken back by the partition
+    // the new one goes to (no extra call) or revoked; an earlier Read still waiting is superseded
+    // (clients resend Reads after reconnecting) and answered empty, so that nobody waits on it.
+    let replacing: Member["replacing"] = null;
+    if (member?.lease) replacing = member.lease;
+    else if (member) await this.supersede(member, await this.withdraw(member), requestId);
+    const stored = member && sameMembership(member.tracker, tracker) && member.recipient.sessionId === recipient.sessionId && member.recipient.deliverTo === recipient.deliverTo;
+    member = { tracker, recipient, here: null, lease: null, unknown: false, replacing };
     this.members.set(tracker.trackerId, member);
     if (!stored) this.host.rows.put({ tracker, recipient, parked: null });
     if (this.origin === null && !tracker.clientControlledIndex) {
@@ -327,6 +326,20 @@ export class ConsumerTracking {
     return parked ? { requestId: parked.requestId, kind: "read", deadline: parked.deadline } : null;
   }
 
+  /** Answers a superseded Read (`waiting`) empty, unless it is the very Read being handled again. */
+  private async supersede(m: Member, waiting: Pick<Waiting, "requestId" | "kind"> | null, requestId: unknown): Promise<void> {
+    if (waiting?.kind !== "read" || stringifyJson(waiting.requestId ?? null) === stringifyJson(requestId ?? null)) return;
+    const segment = this.cluster.getSegment(m.tracker) ?? [...EMPTY_RANGE];
+    await this.host.deliver(m.recipient, waiting.requestId, readResult(emptyBatch(segment, this.position, true)));
+  }
+
+  /** Takes back the previous lease of `m` unless it was at `partition` (where serving replaced it). */
+  private async takeBack(m: Member, replacing: Member["replacing"], requestId: unknown, partition?: number): Promise<void> {
+    if (!replacing || replacing.partition === partition) return;
+    const found = await this.host.revoke(replacing.partition, m.tracker.trackerId);
+    if (found.parked) await this.supersede(m, { requestId: found.parked.requestId, kind: "read" }, requestId);
+  }
+
   /** Leases taken back to be granted anew (the position changed under them). */
   private async regrant(members: Member[]): Promise<void> {
     for (const m of members) {
@@ -366,7 +379,15 @@ export class ConsumerTracking {
     const tracker = m.tracker;
     const now = this.host.now();
     const deadline = waiting.deadline;
+    const replacing = m.replacing ?? null;
+    m.replacing = null;
     const range = this.cluster.getSegment(tracker);
+    const parts = !range || range[0] === range[1]
+      ? []
+      : tracker.ignoreSegment
+        ? Array.from({ length: this.host.partitions }, (_, p) => ({ partition: p, range: rangeOfPartition(p, this.host.partitions) }))
+        : partitionsFor(range, this.host.partitions);
+    if (parts.length !== 1 || waiting.kind === "claim" || (tracker.clientControlledIndex && parts.length > 1)) await this.takeBack(m, replacing, waiting.requestId);
     if (!range || range[0] === range[1]) return this.parkHere(m, waiting);
     const start = startPosition(tracker, this.position, range, now, this.origin);
     if (waiting.kind === "claim") {
@@ -374,9 +395,6 @@ export class ConsumerTracking {
       this.cluster = this.cluster.withActiveTracker(tracker, now);
       return claimSegmentResult(range, start);
     }
-    const parts = tracker.ignoreSegment
-      ? Array.from({ length: this.host.partitions }, (_, p) => ({ partition: p, range: rangeOfPartition(p, this.host.partitions) }))
-      : partitionsFor(range, this.host.partitions);
     if (tracker.clientControlledIndex && parts.length > 1) return this.answerMerged(m, waiting, range, start, parts);
     const lease = (part: { partition: number; range: SegmentRange }): Lease => ({
       consumer: this.host.consumer,
@@ -390,8 +408,8 @@ export class ConsumerTracking {
         typeFilter: tracker.typeFilter,
         target: tracker.filterMessageTarget ? { clientId: tracker.clientId, trackerId: tracker.trackerId } : null,
         range: tracker.ignoreSegment ? undefined : part.range,
-        positions: tracker.ignoreSegment ? undefined : Array.from({ length: MAX_SEGMENT }, (_, s) => start.indexOf(s) ?? null),
       },
+      positionRuns: tracker.ignoreSegment ? undefined : start.splitInSegments().map(([[a, b], index]) => [a, b, index] as [number, number, bigint]),
       // An ignoreSegment tracker reads everything but reports the range it holds: the client filters by it.
       segment: tracker.ignoreSegment ? range : part.range,
       position: start.toJSON(),
@@ -400,6 +418,8 @@ export class ConsumerTracking {
     if (parts.length === 1) {
       const granted = lease(parts[0]);
       const service = await this.host.serve(parts[0].partition, granted, true);
+      if (service.replaced) await this.supersede(m, { requestId: service.replaced.requestId, kind: "read" }, waiting.requestId);
+      await this.takeBack(m, replacing, waiting.requestId, parts[0].partition);
       this.unparkHere(m);
       if (service.parked) m.lease = { partition: parts[0].partition, epoch: granted.epoch };
       else this.cluster = this.cluster.withActiveTracker(tracker, now);
@@ -524,10 +544,10 @@ export class ConsumerTracking {
   }
 }
 
-/** A tracker's settings as persisted: what membership needs, without the per-Read fields. */
-function persistedForm(t: Tracker): string {
-  const { lastIndex: _l, deadline: _d, ...rest } = t;
-  return stringifyJson(rest);
+/** Whether two Reads of a tracker agree on what is persisted: every setting but the per-Read fields. */
+function sameMembership(a: Tracker, b: Tracker): boolean {
+  for (const key of Object.keys(a) as (keyof Tracker)[]) if (key !== "lastIndex" && key !== "deadline" && a[key] !== b[key]) return false;
+  return true;
 }
 
 function sameRange(a: SegmentRange | null, b: SegmentRange | null): boolean {

@@ -4,7 +4,7 @@
  * of every result delivered. Lets the Consumer's logic and its races be tested step by step.
  */
 import { type MessageFilter, type ReadFilter, type ReadOutcome, type StoredMessage, messageFilter, withPosition } from "../../src/log/log-store";
-import { type Lease, type LeaseAnswer, ParkedReads } from "../../src/log/parked-reads";
+import { type Lease, type LeaseAnswer, type LeaseStore, ParkedReads } from "../../src/log/parked-reads";
 import type { FluxResult } from "../../src/protocol/endpoint";
 import { stringifyJson } from "../../src/protocol/json";
 import { ConsumerTracking, type TrackingHost } from "../../src/tracking/consumer-tracking";
@@ -12,20 +12,17 @@ import { leaseResult } from "../../src/tracking/read-result";
 import type { Recipient } from "../../src/tracking/recipient";
 import { MemoryTrackerRows } from "../../src/tracking/tracker-rows";
 
-/** Key-value storage in a Map, with the SyncKvStorage calls ParkedReads uses. */
-export class MemoryKv implements SyncKvStorage {
-  readonly map = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    return structuredClone(this.map.get(key)) as T | undefined;
+/** Parked leases in a Map, as a partition's storage keeps them. */
+export class MemoryKv implements LeaseStore {
+  readonly map = new Map<string, Lease>();
+  *list(prefix: string): Iterable<[string, Lease]> {
+    for (const [k, v] of [...this.map].sort(([a], [b]) => (a < b ? -1 : 1))) if (k.startsWith(prefix)) yield [k, structuredClone(v)];
   }
-  *list<T>(options: SyncKvListOptions = {}): Iterable<[string, T]> {
-    for (const [k, v] of [...this.map].sort(([a], [b]) => (a < b ? -1 : 1))) if (!options.prefix || k.startsWith(options.prefix)) yield [k, structuredClone(v) as T];
+  put(key: string, lease: Lease): void {
+    this.map.set(key, structuredClone(lease));
   }
-  put<T>(key: string, value: T): void {
-    this.map.set(key, structuredClone(value));
-  }
-  delete(key: string): boolean {
-    return this.map.delete(key);
+  delete(key: string): void {
+    this.map.delete(key);
   }
 }
 
@@ -40,7 +37,7 @@ export interface Delivery {
 export class MemoryPartition {
   readonly messages: StoredMessage[] = [];
   kv = new MemoryKv();
-  parked = new ParkedReads(this.kv);
+  parked = new ParkedReads(this.parkedHost());
 
   constructor(private readonly rig: MemoryRig) {}
 
@@ -71,9 +68,13 @@ export class MemoryPartition {
     return out;
   }
 
-  /** The partition restarts: memory is gone, its storage stays. */
+  /** The partition restarts: memory is gone, what it had stored stays. */
   restart(): void {
-    this.parked = new ParkedReads(this.kv);
+    this.parked = new ParkedReads(this.parkedHost());
+  }
+
+  private parkedHost() {
+    return { store: this.kv, now: () => this.rig.now, later: () => {} };
   }
 }
 

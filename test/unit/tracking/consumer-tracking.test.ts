@@ -83,6 +83,11 @@ describe("ConsumerTracking", () => {
   it("after a restart of the partition between park and append, the lease is answered from storage", async () => {
     const rig = new MemoryRig();
     await rig.tracking.read(read("t1"), 1, from("s1"));
+    // Parked long enough to be written down (answered sooner, a lease never touches storage).
+    expect(rig.partitions[0].kv.map.size).toBe(0);
+    rig.now += 100;
+    rig.partitions[0].parked.flush();
+    expect(rig.partitions[0].kv.map.size).toBe(1);
     rig.partitions[0].restart();
     rig.partitions[0].append([42]);
     expect(batchOf(rig.answersTo(1)[0]).messages).toHaveLength(1);
@@ -164,6 +169,7 @@ describe("ConsumerTracking", () => {
 });
 
 describe("ParkedReads", () => {
+  const host = (kv = new MemoryKv(), now = () => 0) => ({ store: kv, now, later: () => {} });
   const lease = (extra = {}) => ({
     consumer: "c", trackerId: "t", epoch: 1, recipient: { sessionId: "s", deliverTo: "session" as const }, requestId: 7,
     after: -1n, maxSize: 2, filter: {}, segment: [0, 128] as [number, number], position: [], deadline: 1000, ...extra,
@@ -171,7 +177,7 @@ describe("ParkedReads", () => {
   const empty = (head = -1n) => () => ({ indexes: [], segments: [], messages: [], scannedTo: null, head, bytes: 0 });
 
   it("cuts a commit's answer at maxSize and reports the cut as not caught up", () => {
-    const parked = new ParkedReads(new MemoryKv());
+    const parked = new ParkedReads(host());
     parked.serve(lease(), true, empty(), 0);
     const stored = [0n, 1n, 2n].map((index) => ({ index, segment: 1, type: null, target: null, line: "{}" }));
     const [answer] = parked.offer(stored, 2n, 0);
@@ -180,7 +186,7 @@ describe("ParkedReads", () => {
   });
 
   it("moves a lease past a commit that has nothing for it, and answers it empty at its deadline with what it examined", () => {
-    const parked = new ParkedReads(new MemoryKv());
+    const parked = new ParkedReads(host());
     parked.serve(lease({ filter: { typeFilter: "wanted" } }), true, empty(), 0);
     expect(parked.offer([{ index: 0n, segment: 1, type: "other", target: null, line: "{}" }], 0n, 0)).toEqual([]);
     expect(parked.offer([{ index: 1n, segment: 1, type: "wanted", target: null, line: "{}" }], 1n, 0)[0].messages).toHaveLength(1);
@@ -192,12 +198,20 @@ describe("ParkedReads", () => {
 
   it("survives a restart through its storage, and tells a revoked lease from an answered one", () => {
     const kv = new MemoryKv();
-    new ParkedReads(kv).serve(lease(), true, empty(), 0);
-    const reloaded = new ParkedReads(kv);
+    let now = 0;
+    const first = new ParkedReads(host(kv, () => now));
+    first.serve(lease(), true, empty(), 0);
+    first.flush();
+    expect(kv.map.size).toBe(0);
+    now = 100;
+    first.flush();
+    const reloaded = new ParkedReads(host(kv, () => now));
     expect(reloaded.earliestDeadline()).toBe(1000);
     expect(reloaded.revoke("c", "t").parked).toMatchObject({ requestId: 7 });
     reloaded.serve(lease({ epoch: 2 }), true, empty(), 0);
     reloaded.offer([{ index: 0n, segment: 1, type: null, target: null, line: "{}" }], 0n, 55);
     expect(reloaded.revoke("c", "t")).toEqual({ parked: null, answeredAt: 55, answeredEpoch: 2 });
+    reloaded.flush();
+    expect(kv.map.size).toBe(0);
   });
 });
