@@ -14,12 +14,21 @@ export function parseCompression(value: string | null | undefined): Compression 
   return v === "NONE" || v === "GZIP" || v === "LZ4" ? v : null;
 }
 
+/**
+ * lz4js's match table, kept between calls and cleared before each: allocating a fresh 256 KB one
+ * cost more than compressing a small frame (it must start zeroed: lz4js misreads stale entries).
+ */
+const HASH_TABLE = new Uint32Array(1 << 16);
+/** Below this, a frame is sent as one literal run: compressing it would save next to nothing. */
+const MIN_COMPRESSED = 256;
+
 /** Compresses bytes with the Flux LZ4 framing: big-endian length prefix + raw block. */
 export function lz4Compress(input: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + lz4.compressBound(input.length));
   new DataView(out.buffer).setUint32(0, input.length, false);
   const body = out.subarray(4);
-  let written: number = lz4.compressBlock(input, body, 0, input.length, new Uint32Array(1 << 16));
+  if (input.length < MIN_COMPRESSED) return out.subarray(0, 4 + writeLiteralBlock(input, body));
+  let written: number = lz4.compressBlock(input, body, 0, input.length, HASH_TABLE.fill(0));
   // lz4js returns 0 when it found no match; an all-literal block is still valid LZ4.
   if (written === 0) written = writeLiteralBlock(input, body);
   return out.subarray(0, 4 + written);

@@ -41,25 +41,28 @@ export class RawJson {
   }
 }
 
-function writeBigInts(_key: string, value: unknown): unknown {
-  return typeof value === "bigint" ? JSON.rawJSON(value.toString()) : value;
+type BigIntWithJson = { toJSON?: (this: bigint) => unknown };
+
+function bigIntJson(this: bigint): unknown {
+  return JSON.rawJSON(this.toString());
 }
 
-/** Stringifies JSON, writing `bigint`s as exact JSON numbers and `RawJson` verbatim. */
+/**
+ * Stringifies JSON, writing `bigint`s as exact JSON numbers and `RawJson` verbatim. For the one
+ * synchronous call, bigints get a `toJSON` (restored after), which the engine calls natively: a
+ * replacer function would be called for every value, bigint or not.
+ */
 export function stringifyJson(value: unknown): string {
   rawTexts = [];
+  const proto = BigInt.prototype as BigIntWithJson;
+  const own = Object.getOwnPropertyDescriptor(proto, "toJSON");
+  if (!own) Object.defineProperty(proto, "toJSON", { value: bigIntJson, configurable: true, writable: true });
   try {
-    let text: string;
-    try {
-      text = JSON.stringify(value);
-    } catch (e) {
-      if (!(e instanceof TypeError && /BigInt/i.test(e.message))) throw e;
-      rawTexts = [];
-      text = JSON.stringify(value, writeBigInts);
-    }
+    const text = JSON.stringify(value);
     const raws = rawTexts;
     return raws.length === 0 ? text : text.replace(RAW_PLACEHOLDER, (_, n: string) => raws[Number(n)]);
   } finally {
+    if (!own) delete proto.toJSON;
     rawTexts = null;
   }
 }
