@@ -96,11 +96,15 @@ export function consume<T>(endpoints: Endpoints, options: ConsumeOptions<T>, fir
     let claimed: boolean | null = null;
     while (claimed === null && !controller.signal.aborted) claimed = await tracker.claim();
     if (claimed) readiness.holds(n);
+    // A batch's StorePosition and the next Read leave in the same tick, so they share one frame.
+    let committing: Promise<void> = Promise.resolve();
     while (!controller.signal.aborted) {
       const batch = await tracker.read();
+      await committing;
       if (batch && batch.segment[0] < batch.segment[1]) readiness.holds(n);
-      if (batch && (await handleBatch(endpoints, tracker, batch, options, controller.signal))) await tracker.commit(batch);
+      committing = batch && (await handleBatch(endpoints, tracker, batch, options, controller.signal)) ? tracker.commit(batch) : Promise.resolve();
     }
+    await committing;
     await tracker.disconnect();
   });
   const done = Promise.all(runs).then(() => {});
@@ -158,9 +162,12 @@ class Readiness {
 }
 
 /**
- * Runs the handler over a batch, retrying a failing message with backoff. Results of requests
- * are appended (STORED) before the batch is committed. False when the batch must not be committed
- * (stopped midway, or its results could not be published): it is then delivered again.
+ * Runs the handler over a batch, retrying a failing message with backoff. Results of commands
+ * are appended (STORED) before the batch is committed; results of queries only, as the Java
+ * client sends them, are sent without waiting: a query changes nothing, so a lost answer costs the
+ * requester a timeout and a retry, while waiting would hold this tracker's next Read (and so every
+ * next query) behind a commit. False when the batch must not be committed (stopped midway, or the
+ * results of a command could not be published): it is then delivered again.
  */
 async function handleBatch<T>(endpoints: Endpoints, tracker: Tracker, batch: MessageBatch, options: ConsumeOptions<T>, signal: AbortSignal): Promise<boolean> {
   const { logger } = endpoints.settings;
@@ -188,8 +195,13 @@ async function handleBatch<T>(endpoints: Endpoints, tracker: Tracker, batch: Mes
     }
   }
   if (results.length > 0) {
+    const publish = endpoints.connection(publishPath("RESULT")).request({ "@type": "append", messages: results, guarantee: "STORED" }, { timeoutMs: 30_000 });
+    if (options.messageType === "QUERY") {
+      publish.catch((e: unknown) => logger.error(`flux: ${options.consumer} could not publish ${results.length} query results`, e));
+      return true;
+    }
     try {
-      await endpoints.connection(publishPath("RESULT")).request({ "@type": "append", messages: results, guarantee: "STORED" }, { timeoutMs: 30_000 });
+      await publish;
     } catch (e) {
       logger.error(`flux: ${options.consumer} could not publish ${results.length} results; the batch will be redelivered`, e);
       await sleep(1000, signal);
