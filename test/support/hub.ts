@@ -46,6 +46,8 @@ export interface HubOptions {
   dataDir?: string;
   /** Extra vars. */
   vars?: Record<string, string>;
+  /** Opens the runtime's V8 inspector on this port. */
+  inspectorPort?: number;
 }
 
 /** A running local hub. */
@@ -117,6 +119,8 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
         Object.entries(DURABLE_OBJECTS).map(([binding, className]) => [binding, { className, useSQLite: true }]),
       ),
       d1Databases: { DB: "hub-db" },
+      // For profiling (bench/profile.ts): the V8 inspector of the runtime.
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     } as never),
   );
   const url = (await mf.ready).toString().replace(/\/$/, "");
