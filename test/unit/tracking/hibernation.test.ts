@@ -38,3 +38,17 @@ describe("hibernation", () => {
     ws.close(1000);
   });
 });
+
+describe("hibernation at the deadline", () => {
+  it("answers a parked Read empty at its deadline after every object was evicted", async () => {
+    const { ws, next } = await connect("tracking/readcustom?topic=deadline");
+    ws.send(JSON.stringify({ "@type": "read", requestId: 2, consumer: "sleepy", trackerId: "t1", maxSize: 10, maxTimeout: 1500, lastIndex: -1 }));
+    // Long enough for the partition to write the parked Read down.
+    await new Promise((r) => setTimeout(r, 400));
+    await evictAllDurableObjects();
+    const result = await next();
+    expect(result.requestId).toBe(2);
+    expect(result.messageBatch).toMatchObject({ messages: [], caughtUp: true, segment: [0, 128] });
+    ws.close(1000);
+  });
+});
