@@ -5,13 +5,14 @@
  * STORED append (the partition and its commit); a publish answered as a push to a Read parked on
  * another socket (the commit and the push); and the full query → handler → result round trip.
  */
+import { connect } from "../src/client";
 import { FluxSocket, message } from "../test/support/flux-socket";
 import { readRequest } from "../test/support/tracking";
 import { checked } from "./tracking-consume";
 import { lanes, startQueryRig } from "./tracking-query";
 
 /** The probes, in the order each adds a hop. */
-export const HOPS = ["session", "consumer", "append", "push", "query"] as const;
+export const HOPS = ["session", "consumer", "append", "push", "query", "sdkQuery"] as const;
 export type Hop = (typeof HOPS)[number];
 
 /** Times `count` round trips of every probe on `projectId`; milliseconds per probe. */
@@ -46,12 +47,32 @@ export async function probeHops(wsUrl: string, projectId: string, count: number)
     try {
       await rig.roundTrips(5, 1);
       const query = await rig.roundTrips(count, 1);
-      return { session, consumer, append, push, query };
+      const sdkQuery = await sdkQueries(wsUrl, `${projectId}-sdk`, count);
+      return { session, consumer, append, push, query, sdkQuery };
     } finally {
       await rig.close();
     }
   } finally {
     for (const s of [reader, publisher, other]) s.received.length = 0;
     await Promise.all([reader, publisher, other].map((s) => s.close()));
+  }
+}
+
+/** `count` SDK query → handler → result round trips, one at a time (what an application sees). */
+export async function sdkQueries(wsUrl: string, projectId: string, count: number): Promise<number[]> {
+  const handler = connect({ url: wsUrl, projectId, clientName: "hop-handler" });
+  const asker = connect({ url: wsUrl, projectId, clientName: "hop-asker" });
+  const consumer = handler.consume({ consumer: "echo", messageType: "QUERY", maxTimeoutMs: 5_000, handler: (m) => m.payload });
+  try {
+    await consumer.ready();
+    for (let i = 0; i < 10; i++) await asker.query({ warm: i }, { timeoutMs: 10_000 });
+    return await lanes(count, 1, async () => {
+      const start = performance.now();
+      await asker.query({ n: 1 }, { timeoutMs: 10_000 });
+      return performance.now() - start;
+    });
+  } finally {
+    await consumer.stop();
+    await Promise.all([asker.close(), handler.close()]);
   }
 }

@@ -1,10 +1,12 @@
 /**
  * Suite "hops": where a round trip's time goes. Probes that each add one hop (session alone,
  * + Consumer, + partition commit, + push to a parked Read, the full query → handler → result)
- * measured over real sockets on one hub, and the per-hop differences of their medians. Writes
- * bench/results/hops.{md,json,svg}. Flags: `--quick`, `--rounds N`.
+ * measured over real sockets on one hub, and the per-hop differences of their medians; then the
+ * SDK round trip through `npm start` (wrangler dev), what users run locally. Writes
+ * bench/results/hops.{md,json,svg}. Flags: `--quick`, `--rounds N`, `--no-dev` (skip npm start).
  */
-import { HOPS, type Hop, probeHops } from "../hops";
+import { HOPS, type Hop, probeHops, sdkQueries } from "../hops";
+import { type DevHub, startWranglerDev } from "../../test/support/wrangler-dev";
 import { barChart } from "../chart";
 import { type Hub, startHub } from "../../test/support/hub";
 import { describeMachine, finishMachine, machineLine } from "../machine";
@@ -18,6 +20,7 @@ const LABELS: Record<Hop, string> = {
   append: "+ session → partition, commit → session (STORED append of 1)",
   push: "publish (SENT) → commit → push to a Read parked on another socket",
   query: "query → handler → result (raw protocol, as the Java client)",
+  sdkQuery: "query → handler → result (the SDK)",
 };
 
 export async function main(args: string[]): Promise<number> {
@@ -26,9 +29,11 @@ export async function main(args: string[]): Promise<number> {
   const count = quick ? 100 : 300;
   const machine = describeMachine();
   let hub: Hub | undefined;
+  let dev: DevHub | undefined;
   const stop = async () => {
     await hub?.dispose();
-    hub = undefined;
+    await dev?.stop();
+    hub = dev = undefined;
   };
   return guarded(stop, async () => {
     process.stderr.write(`bench: ${machine.cores} cores, ${machine.cpu}, load average ${machine.loadAtStart.join(" ")}\n`);
@@ -46,14 +51,24 @@ export async function main(args: string[]): Promise<number> {
       },
     ];
     const recorded = await runRounds(work, rounds, 600_000, progress);
+    await hub.dispose();
+    hub = undefined;
+    let devQuery: number[] = [];
+    if (!args.includes("--no-dev")) {
+      progress.note("starting npm start (wrangler dev)");
+      dev = await startWranglerDev(28000 + Math.floor(Math.random() * 1000));
+      await sdkQueries(dev.wsUrl, "bench-hops-dev-warm", 20);
+      for (let r = 1; r <= recorded; r++) devQuery.push(...(await sdkQueries(dev.wsUrl, `bench-hops-dev-${r}`, count)));
+      progress.note(`npm start: SDK query p50 ${percentile(devQuery, 50).toFixed(2)} ms`);
+    }
     progress.end();
     finishMachine(machine);
     const rows = HOPS.map((h) => ({ hop: h, what: LABELS[h], p50: round(percentile(samples[h], 50), 3), p99: round(percentile(samples[h], 99), 3), min: round(Math.min(...samples[h]), 3) }));
     const p50 = Object.fromEntries(rows.map((r) => [r.hop, r.p50])) as Record<Hop, number>;
+    if (devQuery.length) rows.push({ hop: "sdkQueryDev" as Hop, what: "query → handler → result (the SDK), through npm start", p50: round(percentile(devQuery, 50), 3), p99: round(percentile(devQuery, 99), 3), min: round(Math.min(...devQuery), 3) });
     const derived = {
       consumerHop: round(p50.consumer - p50.session, 3),
       partitionAndCommit: round(p50.append - p50.session, 3),
-      commitAndPush: round(p50.push - p50.session, 3),
     };
     const result = { suite: "hops", date: new Date().toISOString(), quick, rounds: recorded, roundTripsPerProbe: count, machine, rows, derived };
     const table = [
@@ -61,7 +76,7 @@ export async function main(args: string[]): Promise<number> {
       "|---|---:|---:|---:|",
       ...rows.map((r) => `| ${r.what} | ${r.p50} | ${r.p99} | ${r.min} |`),
       "",
-      `Derived (differences of medians): one Consumer hop ${derived.consumerHop} ms; partition hop with its commit ${derived.partitionAndCommit} ms; publish → commit → push to a parked Read ${derived.commitAndPush} ms beyond the session.`,
+      `Derived (differences of medians): one Consumer hop ${derived.consumerHop} ms; a partition hop with its commit ${derived.partitionAndCommit} ms. The push probe is one way (publish sent → batch received).`,
     ].join("\n");
     const md = `# Round-trip hops\n\n${machineLine(machine)}; ${recorded} rounds of ${count} round trips per probe (\`npm run bench -- --only hops\`).\n\n${table}\n`;
     const svg = barChart({

@@ -1,40 +1,18 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FluxSocket, message, payloadOf } from "../support/flux-socket";
+import { type DevHub, startWranglerDev } from "../support/wrangler-dev";
 
 // `npm start` is what users run: check the hub really comes up under wrangler dev and speaks Flux.
 const PORT = 18787;
 const base = `http://127.0.0.1:${PORT}`;
-let dev: ChildProcess;
-let dataDir: string;
+let dev: DevHub;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "flux-dev-"));
-  dev = spawn("node", [resolve(import.meta.dirname, "../../scripts/start.mjs")], {
-    cwd: resolve(import.meta.dirname, "../.."),
-    env: { ...process.env, PORT: String(PORT), FLUX_DATA_DIR: dataDir },
-    stdio: "ignore",
-    detached: true,
-  });
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("wrangler dev did not come up within 90 s");
-});
+  dev = await startWranglerDev(PORT);
+}, 120_000);
 
 afterAll(async () => {
-  if (dev?.pid) process.kill(-dev.pid, "SIGTERM");
-  await new Promise((r) => setTimeout(r, 1000));
-  rmSync(dataDir, { recursive: true, force: true });
+  await dev?.stop();
 });
 
 describe("npm start (wrangler dev)", () => {
