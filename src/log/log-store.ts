@@ -8,6 +8,7 @@
 import { migrate } from "../storage/migrations";
 import { maxIndexFromMillis, minIndexFromMillis, nextIndex } from "./index-clock";
 import type { SegmentRange } from "../protocol/segment";
+import { type TypeMatcher, compileTypeFilter } from "./type-filter";
 
 /** Messages prepared for a partition by the caller (which parses and validates them). */
 export interface EncodedBatch {
@@ -207,7 +208,7 @@ export class LogStore {
     const out: ReadOutcome = { indexes: [], segments: [], messages: [], scannedTo: null, head: this.lastIndex };
     const cutoff = this.retentionCutoff();
     const from = cutoff !== null && cutoff > after ? cutoff : after;
-    const typeFilter = filter.typeFilter ? new RegExp(`^(?:${filter.typeFilter})$`) : null;
+    const typeFilter = filter.typeFilter ? compileTypeFilter(filter.typeFilter) : null;
     const cursor = this.storage.sql.exec<BatchRow>(
       "SELECT CAST(first_index AS TEXT) AS first, segments, types, targets, messages FROM batches WHERE last_index > ? ORDER BY last_index",
       from.toString(),
@@ -354,7 +355,7 @@ function accepts(
   segment: number,
   type: string | null,
   target: string | null,
-  typeFilter: RegExp | null,
+  typeFilter: TypeMatcher | null,
 ): boolean {
   if (typeFilter && type !== null && !typeFilter.test(type)) return false;
   // A message addressed to this very tracker reaches it whatever its segment.
