@@ -1,6 +1,6 @@
 /**
  * The checks every decoded request passes before any endpoint sees it: a Flux `long` requestId, a
- * known guarantee, bounded nesting, finite numbers and valid UTF-8. A request that fails one is
+ * known guarantee, bounded nesting, numbers a double or a long can hold, and valid UTF-8. A request that fails one is
  * not run; it is answered with an error under its own requestId when it has a usable one.
  */
 import { BadRequest, type HubError } from "../errors";
@@ -75,6 +75,7 @@ export function jsonProblem(value: unknown): string | null {
 /** Walks a value (recursion bounded by MAX_NESTING); names the first problem and where. */
 function valueProblem(v: unknown, depth: number, badUtf8: boolean, path: (string | number)[]): string | null {
   if (typeof v === "number") return Number.isFinite(v) ? null : `${where(path)} is a number beyond a double's range`;
+  if (typeof v === "bigint") return isLong(v) ? null : `${where(path)} is an integer beyond a 64-bit long`;
   if (typeof v === "string") return badUtf8 && v.includes("\uFFFD") ? `${where(path)} is not valid UTF-8` : null;
   if (typeof v !== "object" || v === null) return null;
   if (depth > MAX_NESTING) return `${where(path)} nests deeper than ${MAX_NESTING} levels`;

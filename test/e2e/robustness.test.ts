@@ -200,6 +200,9 @@ describe("problems with a name are named (finding 11)", () => {
     const [revision] = await sendText(search, '{"@type":"indexDocuments","guarantee":"STORED","requestId":11,"documents":[{"id":"d","collection":"c","revision":-1e400,"timestamp":1,"document":{"value":"e30=","type":"T"}}]}');
     expect(revision).toMatchObject({ "@type": "error", requestId: 11 });
     expect(revision.message).toMatch(/documents\[0\]\.revision is a number beyond a double's range/);
+    // Found by the fuzzer: an integer beyond a long reached the search store as a bigint.
+    const [long] = await sendText(search, '{"@type":"indexDocuments","guarantee":"STORED","requestId":13,"documents":[{"id":"d","collection":"c","timestamp":1,"revision":9223372036854775808,"document":{"value":"e30=","type":"T"}}]}');
+    expect(long).toMatchObject({ "@type": "error", requestId: 13, message: "request 0: documents[0].revision is an integer beyond a 64-bit long" });
     const deep = "[".repeat(200) + "]".repeat(200);
     const [type] = await sendText(search, `{"@type":"indexDocuments","guarantee":"STORED","requestId":12,"documents":[{"id":"d","collection":"c","timestamp":1,"document":{"value":"e30=","type":${deep}}}]}`);
     expect(type.message).toMatch(/nests deeper than 64 levels/);

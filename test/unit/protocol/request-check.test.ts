@@ -37,6 +37,8 @@ describe("every entry of a frame is checked at the door", () => {
     expect(refusalOf(deep[0])?.message).toMatch(new RegExp(`nests deeper than ${MAX_NESTING} levels`));
     const huge = await decodeFrame('{"@type":"indexDocuments","requestId":2,"documents":[{"revision":-1e400}]}', "NONE");
     expect(refusalOf(huge[0])?.message).toBe("request 0: documents[0].revision is a number beyond a double's range");
+    const long = await decodeFrame('{"@type":"schedule","requestId":4,"messages":[{"timestamp":123456789012345678901234567890}]}', "NONE");
+    expect(refusalOf(long[0])?.message).toBe("request 0: messages[0].timestamp is an integer beyond a 64-bit long");
     const [ok] = await decodeFrame(`{"@type":"append","requestId":3,"x":${nested(MAX_NESTING - 1)}}`, "NONE");
     expect(refusalOf(ok)).toBeUndefined();
   });
