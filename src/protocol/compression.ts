@@ -32,11 +32,40 @@ export function lz4Compress(input: Uint8Array): Uint8Array {
 export function lz4Decompress(input: Uint8Array, maxBytes = 64 * 1024 * 1024): Uint8Array {
   if (input.length < 4) throw new RangeError("LZ4 frame shorter than its 4-byte length prefix");
   const length = new DataView(input.buffer, input.byteOffset, input.byteLength).getUint32(0, false);
-  if (length > maxBytes) throw new TooLarge(`LZ4 frame claims ${length} bytes, more than ${maxBytes}`);
+  if (length > maxBytes) throw new TooLarge(`LZ4 frame claims ${length} bytes, more than ${maxBytes}`, lz4Prefix(input.subarray(4), maxBytes));
   const out = new Uint8Array(length);
   const written: number = lz4.decompressBlock(input, out, 4, input.length - 4, 0);
   if (written !== length) throw new RangeError(`LZ4 frame decoded to ${written} bytes, prefix says ${length}`);
   return out;
+}
+
+/**
+ * The first `maxBytes` an LZ4 block decodes to, decoding no further: enough to find the requests
+ * of a frame over the limit without inflating it (lz4js has no output bound). A malformed block
+ * yields what decoded before the fault.
+ */
+function lz4Prefix(src: Uint8Array, maxBytes: number): Uint8Array {
+  const out = new Uint8Array(maxBytes);
+  let s = 0;
+  let o = 0;
+  const length = (n: number) => {
+    if (n === 15) for (let b = 255; b === 255 && s < src.length; n += b) b = src[s++];
+    return n;
+  };
+  while (s < src.length && o < maxBytes) {
+    const token = src[s++];
+    const literals = Math.min(length(token >> 4), src.length - s, maxBytes - o);
+    out.set(src.subarray(s, s + literals), o);
+    s += literals;
+    o += literals;
+    if (s + 2 > src.length || o >= maxBytes) break;
+    const offset = src[s] | (src[s + 1] << 8);
+    s += 2;
+    if (offset === 0 || offset > o) break;
+    const end = Math.min(o + length(token & 15) + 4, maxBytes);
+    while (o < end) out[o] = out[o++ - offset];
+  }
+  return out.subarray(0, o);
 }
 
 function writeLiteralBlock(input: Uint8Array, out: Uint8Array): number {
