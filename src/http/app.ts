@@ -3,12 +3,12 @@
  * the one `onError` that turns every failure into a JSON body naming the problem.
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requireProjectKey } from "../auth/middleware";
-import { HubError, PayloadTooLarge, restoreError } from "../errors";
+import { HubError, restoreError } from "../errors";
 import { adminRoutes } from "./admin";
 import { auditRoutes } from "./audit";
+import { limitBody } from "./body-limit";
 import { consumerRoutes } from "./consumers";
 import { eventSourcingRoutes } from "./eventsourcing";
 import { keyValueRoutes } from "./keyvalue";
@@ -16,9 +16,6 @@ import { logRoutes } from "./logs";
 import { metricsRoutes, prometheusRoutes } from "./metrics";
 import { schedulingRoutes } from "./scheduling";
 import { searchRoutes } from "./search";
-
-/** The largest request body the HTTP API reads (the same as a WebSocket frame). */
-export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** The Hono environment of every route. */
 export type HubEnv = { Bindings: Cloudflare.Env };
@@ -29,7 +26,7 @@ export function createApp(): Hono<HubEnv> {
   app.get("/health", (c) => c.text("Healthy"));
   // Registered before the routes so that it runs first for every project route.
   app.use("/api/projects/:projectId/*", requireProjectKey);
-  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new PayloadTooLarge(`request body exceeds ${MAX_BODY_BYTES} bytes`); } }));
+  app.use(limitBody);
   app.route("/admin", adminRoutes);
   app.route("/api/projects/:projectId/logs", logRoutes);
   app.route("/api/projects/:projectId/consumers", consumerRoutes);
