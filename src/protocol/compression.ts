@@ -32,7 +32,7 @@ export function lz4Compress(input: Uint8Array): Uint8Array {
 export function lz4Decompress(input: Uint8Array, maxBytes = 64 * 1024 * 1024): Uint8Array {
   if (input.length < 4) throw new RangeError("LZ4 frame shorter than its 4-byte length prefix");
   const length = new DataView(input.buffer, input.byteOffset, input.byteLength).getUint32(0, false);
-  if (length > maxBytes) throw new TooLarge(`LZ4 frame claims ${length} bytes, more than ${maxBytes}`, lz4Prefix(input.subarray(4), maxBytes));
+  if (length > maxBytes) throw new TooLarge(`LZ4 frame claims ${length} bytes, more than ${maxBytes}`, () => lz4Prefix(input.subarray(4), maxBytes));
   const out = new Uint8Array(length);
   const written: number = lz4.decompressBlock(input, out, 4, input.length - 4, 0);
   if (written !== length) throw new RangeError(`LZ4 frame decoded to ${written} bytes, prefix says ${length}`);
@@ -90,8 +90,8 @@ async function pipe(input: Uint8Array, stream: CompressionStream | Decompression
 
 /** Thrown when decompressed bytes would exceed the limit the caller set. */
 export class TooLarge extends RangeError {
-  /** The first bytes, up to the limit, when they could be had cheaply (GZIP, NONE). */
-  constructor(message: string, readonly prefix: Uint8Array | null = null) {
+  /** The first bytes, up to the limit, to find the requests of the frame in (decoded on demand). */
+  constructor(message: string, readonly prefix: () => Uint8Array) {
     super(message);
   }
 }
@@ -108,7 +108,8 @@ async function gunzipBounded(input: Uint8Array, maxBytes: number): Promise<Uint8
     total += value.length;
     if (total > maxBytes) {
       await reader.cancel();
-      throw new TooLarge(`GZIP frame inflates past ${maxBytes} bytes`, concat(chunks, maxBytes));
+      const prefix = concat(chunks, maxBytes);
+      throw new TooLarge(`GZIP frame inflates past ${maxBytes} bytes`, () => prefix);
     }
   }
   return concat(chunks, total);
@@ -139,6 +140,6 @@ export async function compress(input: Uint8Array, algorithm: Compression): Promi
 export async function decompress(input: Uint8Array, algorithm: Compression, maxBytes = 64 * 1024 * 1024): Promise<Uint8Array> {
   if (algorithm === "LZ4") return lz4Decompress(input, maxBytes);
   if (algorithm === "GZIP" && input.length >= 2 && input[0] === 0x1f && input[1] === 0x8b) return gunzipBounded(input, maxBytes);
-  if (input.length > maxBytes) throw new TooLarge(`frame of ${input.length} bytes exceeds ${maxBytes}`, input.subarray(0, maxBytes));
+  if (input.length > maxBytes) throw new TooLarge(`frame of ${input.length} bytes exceeds ${maxBytes}`, () => input.subarray(0, maxBytes));
   return input;
 }

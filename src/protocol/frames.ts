@@ -33,7 +33,7 @@ export async function decodeFrame(frame: ArrayBuffer | string, compression: Comp
     try {
       bytes = await decompress(new Uint8Array(frame), compression, MAX_FRAME_BYTES);
     } catch (e) {
-      if (e instanceof TooLarge) return refuseAll(e.prefix ? utf8Lenient.decode(e.prefix) : "", `${e.message}, the most a frame may hold`);
+      if (e instanceof TooLarge) return refuseAll(utf8Lenient.decode(e.prefix()), `${e.message}, the most a frame may hold`);
       throw new BadRequest(`frame is not valid ${compression}: ${(e as Error).message}`);
     }
     try {

@@ -1,7 +1,8 @@
 /**
  * The checks every decoded request passes before any endpoint sees it: a Flux `long` requestId, a
- * known guarantee, bounded nesting, numbers a double or a long can hold, and valid UTF-8. A request that fails one is
- * not run; it is answered with an error under its own requestId when it has a usable one.
+ * known guarantee, bounded nesting, numbers a double or a long can hold, and valid UTF-8. A
+ * request that fails one is not run; it is answered with an error under its own requestId when it
+ * has a usable one.
  */
 import { BadRequest, type HubError } from "../errors";
 import type { FluxRequest } from "./endpoint";
