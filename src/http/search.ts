@@ -12,6 +12,7 @@ import { logDocuments } from "../search/endpoint";
 import { JsonNumber, revertJson, serializeJsonDocument, type SerializedDocument } from "../protocol/document";
 import { parseJsonKeepingNumbers } from "../search/json-document";
 import { parseSearchDocuments, parseWith } from "../search/search-request";
+import { jsonProblem } from "../protocol/request-check";
 import { readJson } from "./validation";
 import { SearchStore } from "../search/search-store";
 
@@ -43,10 +44,21 @@ function project(c: Context<Env>): SearchStore {
   return new SearchStore(c.env.DB, projectId);
 }
 
-/** A stored document as plain JSON: its metadata plus the value rebuilt from its entries. */
+/**
+ * A stored document as plain JSON: its metadata plus the value rebuilt from its entries. A value
+ * nested too deep to rebuild or write (stored before paths were bounded) is left out, and the
+ * document's Flux data is given instead.
+ */
 function view(d: SerializedDocument): Record<string, unknown> {
-  const { document: _data, ...meta } = d;
-  return { ...meta, value: revertJson(entriesOf(d)) };
+  const { document: data, ...meta } = d;
+  let value: unknown;
+  try {
+    value = revertJson(entriesOf(d));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e; // the call stack ran out
+    return { ...meta, document: data };
+  }
+  return jsonProblem(value) ? { ...meta, document: data } : { ...meta, value };
 }
 
 // Document values may hold integers beyond 2^53 (as bigint), which c.json cannot write.

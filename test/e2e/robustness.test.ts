@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compress } from "../../src/protocol/compression";
+import { encodeDocument } from "../../src/protocol/document";
 import { FluxSocket, type Json, message } from "../support/flux-socket";
 import { type Hub, startHub } from "../support/hub";
 import { readRequest } from "../support/tracking";
@@ -153,6 +154,19 @@ describe("what the door lets in, every reader can read (finding 8)", () => {
     expect(body.messages[1].payload).toBeUndefined();
     expect(body.messages[1].data.value).toBe(deepPayload.data.value);
     await pub.close();
+  });
+});
+
+describe("what the door lets in, every reader can read: search documents (finding 8)", () => {
+  it("refuses a document whose entry path nests 20,000 levels, which GET could never rebuild", async () => {
+    const path = Array(20_000).fill("a").join("/");
+    const value = encodeDocument({ id: "deep", collection: "c", timestamp: 1, end: 1, entries: [{ type: 0, value: "x", paths: [path] }] });
+    const search = await FluxSocket.open(hub.wsUrl, "search", { projectId: "deep-docs" });
+    const document = { id: "deep", collection: "c", timestamp: 1, end: 1, document: { value, type: "T", revision: 0, format: "document" } };
+    const refused = await search.request({ "@type": "indexDocuments", guarantee: "STORED", documents: [document] });
+    expect(refused).toMatchObject({ "@type": "error", message: "document deep: entry 0 has a path deeper than 64 levels" });
+    expect((await fetch(api("deep-docs", "search/collections/c/documents/deep"))).status).toBe(404);
+    await search.close();
   });
 });
 
