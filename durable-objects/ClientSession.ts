@@ -8,6 +8,7 @@ import { publishConnect, publishDisconnect } from "../src/metrics/session-events
 import { decodeFrame, encodeFrame } from "../src/protocol/frames";
 import { dispatch, errorResult, resultText } from "../src/session/dispatch";
 import { endpointFor } from "../src/session/endpoints";
+import { closeIfKeyless, mayContinue } from "../src/session/session-access";
 import type { SessionAttachment } from "../src/session/session-info";
 import { SessionTrackers } from "../src/session/session-trackers";
 
@@ -58,16 +59,23 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
     return this.ctx.getWebSockets().length > 0;
   }
 
+  /** Closes the socket if it opened without an API key (the first key was just created). */
+  async closeIfKeyless(): Promise<boolean> {
+    const ws = this.ctx.getWebSockets()[0];
+    return ws ? closeIfKeyless(ws) : false;
+  }
+
   /** Sends a result produced elsewhere (a parked Read answered by its Consumer). */
   async deliver(result: string): Promise<boolean> {
     const ws = this.ctx.getWebSockets()[0];
-    if (!ws) return false;
+    if (!ws || !(await mayContinue(ws, this.env.DB))) return false;
     const { compression } = ws.deserializeAttachment() as SessionAttachment;
     ws.send(await encodeFrame([result], compression));
     return true;
   }
 
   private async handleFrame(ws: WebSocket, message: ArrayBuffer | string): Promise<void> {
+    if (!(await mayContinue(ws, this.env.DB))) return;
     const { info, compression } = ws.deserializeAttachment() as SessionAttachment;
     let results: string[];
     try {

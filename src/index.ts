@@ -29,7 +29,7 @@ async function connect(request: Request, env: Cloudflare.Env): Promise<Response>
   let attachment;
   try {
     attachment = parseSessionRequest(url);
-    await authorize(env, request, attachment.info.projectId);
+    attachment.keyId = await authorize(env, request, attachment.info.projectId);
   } catch (error) {
     const e = restoreError(error);
     if (e instanceof HubError) return Response.json(e.toJSON(), { status: e.status });

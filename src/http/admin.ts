@@ -8,7 +8,8 @@ import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import { BadRequest, NotFound } from "../errors";
 import { requireAdmin } from "../auth/admin-secret";
-import { noteKeyCreated } from "../auth/hub-mode";
+import { hubIsOpen, noteKeyCreated } from "../auth/hub-mode";
+import { closeKeylessSessions } from "../auth/keyless-sessions";
 import { rememberKey } from "../auth/key-cache";
 import { type ApiKey, type StoredKey, insertKey, listKeys, revokeKey } from "../auth/key-store";
 import { generateKey, hashKey } from "../auth/keys";
@@ -49,11 +50,14 @@ export const adminRoutes = new Hono<HubEnv>()
   .post("/projects/:projectId/keys", async (c) => {
     const projectId = projectParam(c);
     const { label } = await createRequest(await c.req.text());
+    const wasOpen = await hubIsOpen(c.env.DB);
     const plaintext = generateKey();
     const key: StoredKey = { hash: await hashKey(plaintext), id: crypto.randomUUID(), projectId, label: label ?? null, createdAt: Date.now(), revokedAt: null };
     await insertKey(c.env.DB, key);
     noteKeyCreated();
     rememberKey(key);
+    // The first key closes the hub: sessions that opened without one must not outlive it.
+    if (wasOpen) await closeKeylessSessions(c.env);
     return c.json({ ...view(key), key: plaintext }, 201);
   })
   .get("/projects/:projectId/keys", async (c) => {

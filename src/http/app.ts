@@ -8,6 +8,7 @@ import { requireProjectKey } from "../auth/middleware";
 import { HubError, restoreError } from "../errors";
 import { adminRoutes } from "./admin";
 import { auditRoutes } from "./audit";
+import { limitBody } from "./body-limit";
 import { consumerRoutes } from "./consumers";
 import { eventSourcingRoutes } from "./eventsourcing";
 import { keyValueRoutes } from "./keyvalue";
@@ -26,6 +27,7 @@ export function createApp(): Hono<HubEnv> {
   app.get("/health", (c) => c.text("Healthy"));
   // Registered before the routes so that it runs first for every project route.
   app.use("/api/projects/:projectId/*", requireProjectKey);
+  app.use(limitBody);
   app.route("/admin", adminRoutes);
   app.route("/api/projects/:projectId/logs", logRoutes);
   app.route("/api/projects/:projectId/consumers", consumerRoutes);

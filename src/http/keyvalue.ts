@@ -4,12 +4,12 @@
  * it. Keys may contain `/`.
  */
 import { Hono } from "hono";
-import { BadRequest, NotFound } from "../errors";
+import { NotFound } from "../errors";
 import { deleteValue, getValue, storeValues } from "../keyvalue/kv-client";
 import { parseData, parseKey } from "../keyvalue/validation";
-import { parseJson, stringifyJson } from "../protocol/json";
+import { stringifyJson } from "../protocol/json";
 import type { HubEnv } from "./app";
-import { projectParam } from "./validation";
+import { projectParam, readJson } from "./validation";
 
 /** Routes under `/api/projects/:projectId/kv`. */
 export const keyValueRoutes = new Hono<HubEnv>()
@@ -21,13 +21,7 @@ export const keyValueRoutes = new Hono<HubEnv>()
   })
   .put("/:key{.+}", async (c) => {
     const key = parseKey(c.req.param("key"));
-    let body: unknown;
-    try {
-      body = parseJson(await c.req.text());
-    } catch {
-      throw new BadRequest("body must be JSON: a Flux Data object {value (base64), type, revision, format}");
-    }
-    await storeValues(c.env, projectParam(c), [{ key, value: parseData(body) }]);
+    await storeValues(c.env, projectParam(c), [{ key, value: parseData(await readJson(c)) }]);
     return c.body(null, 204);
   })
   .delete("/:key{.+}", async (c) => {

@@ -10,7 +10,8 @@ import { logAddress } from "../log/log-path";
 import { MAX_APPEND_MESSAGES } from "../log/producer-endpoint";
 import { segmentOf } from "../protocol/segment";
 import { fromBase64, toBase64 } from "../protocol/base64";
-import { parseJson, stringifyJson } from "../protocol/json";
+import { RawJson, parseJson, stringifyJson } from "../protocol/json";
+import { jsonProblem } from "../protocol/request-check";
 import { type MessageType, type SerializedMessage, parseMessageType } from "../protocol/messages";
 import { MAX_READ_SIZE } from "../tracking/consumer-endpoint";
 import type { HubEnv } from "./app";
@@ -61,13 +62,23 @@ function toSerialized(m: z.infer<typeof message>): SerializedMessage {
   };
 }
 
-/** Adds the decoded `payload` to a stored message when its data is JSON. */
+/**
+ * Adds the decoded `payload` to a stored message when its data is JSON. A stored message (or
+ * payload) that nests too deep to be written again is passed on as stored, without `payload`.
+ */
 function withPayload(text: string): unknown {
-  const m = parseJson(text) as SerializedMessage & { payload?: unknown };
+  let m: SerializedMessage & { payload?: unknown };
+  try {
+    m = parseJson(text) as typeof m;
+  } catch {
+    return new RawJson(text); // deeper than the parser's stack
+  }
+  if (jsonProblem(m)) return new RawJson(text);
   const format = m.data?.format;
   if (m.data?.value && (format === null || format === undefined || format === "json" || format === "application/json")) {
     try {
-      m.payload = JSON.parse(utf8Decoder.decode(fromBase64(m.data.value)));
+      const payload = JSON.parse(utf8Decoder.decode(fromBase64(m.data.value)));
+      if (!jsonProblem(payload)) m.payload = payload;
     } catch {
       // Not JSON after all: the base64 value stays the only form.
     }

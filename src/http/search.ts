@@ -6,12 +6,14 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { BadRequest, NotFound } from "../errors";
-import { parseJson, stringifyJson } from "../protocol/json";
+import { stringifyJson } from "../protocol/json";
 import { entriesOf } from "../search/document-rows";
 import { logDocuments } from "../search/endpoint";
 import { JsonNumber, revertJson, serializeJsonDocument, type SerializedDocument } from "../protocol/document";
 import { parseJsonKeepingNumbers } from "../search/json-document";
 import { parseSearchDocuments, parseWith } from "../search/search-request";
+import { jsonProblem } from "../protocol/request-check";
+import { readJson } from "./validation";
 import { SearchStore } from "../search/search-store";
 
 type Env = { Bindings: Cloudflare.Env };
@@ -42,18 +44,21 @@ function project(c: Context<Env>): SearchStore {
   return new SearchStore(c.env.DB, projectId);
 }
 
-async function body(c: Context<Env>, parse: (text: string) => unknown): Promise<unknown> {
-  try {
-    return parse(await c.req.text());
-  } catch {
-    throw new BadRequest("Request body must be JSON");
-  }
-}
-
-/** A stored document as plain JSON: its metadata plus the value rebuilt from its entries. */
+/**
+ * A stored document as plain JSON: its metadata plus the value rebuilt from its entries. A value
+ * nested too deep to rebuild or write (stored before paths were bounded) is left out, and the
+ * document's Flux data is given instead.
+ */
 function view(d: SerializedDocument): Record<string, unknown> {
-  const { document: _data, ...meta } = d;
-  return { ...meta, value: revertJson(entriesOf(d)) };
+  const { document: data, ...meta } = d;
+  let value: unknown;
+  try {
+    value = revertJson(entriesOf(d));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e; // the call stack ran out
+    return { ...meta, document: data };
+  }
+  return jsonProblem(value) ? { ...meta, document: data } : { ...meta, value };
 }
 
 // Document values may hold integers beyond 2^53 (as bigint), which c.json cannot write.
@@ -65,7 +70,7 @@ function json(c: Context<Env>, value: unknown): Response {
 export const searchRoutes = new Hono<Env>()
   .post("/collections/:collection/documents", async (c) => {
     const collection = c.req.param("collection");
-    const input = parseWith(indexBody, await body(c, parseJsonKeepingNumbers), "documents");
+    const input = parseWith(indexBody, await readJson(c, parseJsonKeepingNumbers), "documents");
     const stored = await project(c).indexDocuments(
       input.documents.map((d) => serializeJsonDocument({ ...d, collection })), input.ifNotExists ?? false);
     await logDocuments(c.env, c.req.param("projectId")!, stored);
@@ -85,7 +90,7 @@ export const searchRoutes = new Hono<Env>()
     return c.body(null, 204);
   })
   .post("/search", async (c) => {
-    const matches = await project(c).searchDocuments(parseSearchDocuments(await body(c, parseJson)));
+    const matches = await project(c).searchDocuments(parseSearchDocuments(await readJson(c)));
     const views = matches.map(view);
     // Pass `lastHit` back to get the next page.
     return json(c, { matches: views, lastHit: views.length > 0 ? views[views.length - 1] : null });

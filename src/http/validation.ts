@@ -6,6 +6,32 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { BadRequest } from "../errors";
 import { NAME } from "../log/log-path";
+import { parseJson } from "../protocol/json";
+import { jsonProblem } from "../protocol/request-check";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/**
+ * Parses a request body as JSON (integers past 2^53 as bigint), refusing bytes that are not
+ * UTF-8, too deep nesting and numbers beyond a double's range, each with a BadRequest.
+ */
+export async function readJson(c: Context, parse: (text: string) => unknown = parseJson): Promise<unknown> {
+  let text: string;
+  try {
+    text = utf8.decode(await c.req.arrayBuffer());
+  } catch {
+    throw new BadRequest("body is not valid UTF-8");
+  }
+  let body: unknown;
+  try {
+    body = parse(text);
+  } catch {
+    throw new BadRequest("body must be JSON");
+  }
+  const problem = jsonProblem(body);
+  if (problem) throw new BadRequest(`body: ${problem.replace(/^the request/, "the body")}`);
+  return body;
+}
 
 /** Parses `value` with `schema`, or throws BadRequest naming the field. */
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
@@ -18,13 +44,7 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: 
 
 /** Reads and validates the JSON body. */
 export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw new BadRequest("body must be JSON");
-  }
-  return parseWith(schema, body, "body");
+  return parseWith(schema, await readJson(c), "body");
 }
 
 /** The `:projectId` path parameter, checked. */

@@ -9,6 +9,7 @@
 import { migrate } from "../storage/migrations";
 import { maxIndexFromMillis, minIndexFromMillis, requestedIndex } from "./index-clock";
 import type { SegmentRange } from "../protocol/segment";
+import { type TypeMatcher, compileTypeFilter } from "./type-filter";
 
 /** Messages prepared for a partition by the caller (which parses and validates them). */
 export interface EncodedBatch {
@@ -414,7 +415,7 @@ export interface MessageFilter {
 
 /** Compiles `filter` once for a read (or a parked read answered from commits). */
 export function messageFilter(filter: ReadFilter): MessageFilter {
-  const typeFilter = filter.typeFilter ? new RegExp(`^(?:${filter.typeFilter})$`) : null;
+  const typeFilter: TypeMatcher | null = filter.typeFilter ? compileTypeFilter(filter.typeFilter) : null;
   const accepts = (index: bigint, segment: number, type: string | null, target: string | null): boolean => {
     if (typeFilter && type !== null && !typeFilter.test(type)) return false;
     // A message addressed to this very tracker reaches it whatever its segment.

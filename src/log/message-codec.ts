@@ -11,6 +11,8 @@ import { partitionOf } from "./partition-map";
 import { normaliseSegment, segmentOf } from "../protocol/segment";
 
 const isStringOrNull = (v: unknown) => v === null || v === undefined || typeof v === "string";
+// Standard base64 as Jackson writes byte[]; the padding may be left off.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
 
 /** Throws BadRequest naming the first field of message `i` that is not of Flux's shape. */
 export function checkMessage(m: unknown, i: number): asserts m is SerializedMessage {
@@ -19,7 +21,9 @@ export function checkMessage(m: unknown, i: number): asserts m is SerializedMess
   const msg = m as Record<string, unknown>;
   const data = msg.data as Record<string, unknown> | undefined;
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new BadRequest(`${where}.data must be an object`);
-  if (!isStringOrNull(data.value)) throw new BadRequest(`${where}.data.value must be a base64 string`);
+  if (!isStringOrNull(data.value) || (typeof data.value === "string" && !BASE64.test(data.value))) {
+    throw new BadRequest(`${where}.data.value must be a base64 string`);
+  }
   if (!isStringOrNull(data.type)) throw new BadRequest(`${where}.data.type must be a string`);
   if (data.revision !== undefined && data.revision !== null && !Number.isInteger(data.revision)) {
     throw new BadRequest(`${where}.data.revision must be an integer`);
@@ -27,7 +31,7 @@ export function checkMessage(m: unknown, i: number): asserts m is SerializedMess
   for (const f of ["messageId", "source", "target"] as const) {
     if (!isStringOrNull(msg[f])) throw new BadRequest(`${where}.${f} must be a string`);
   }
-  for (const f of ["segment", "requestId", "timestamp"] as const) {
+  for (const f of ["segment", "requestId", "timestamp", "originalRevision"] as const) {
     const v = msg[f];
     if (v !== undefined && v !== null && !(typeof v === "number" && Number.isInteger(v))) {
       throw new BadRequest(`${where}.${f} must be an integer`);
@@ -40,6 +44,22 @@ export function checkMessage(m: unknown, i: number): asserts m is SerializedMess
       if (typeof v !== "string") throw new BadRequest(`${where}.metadata.${k} must be a string`);
     }
   }
+}
+
+/**
+ * The fields of a SerializedMessage that are stored: Flux's own, without `index` and `segment`
+ * (the partition sets both). Unknown fields are dropped, so nothing a client made up (a deeply
+ * nested extra field) reaches the log and every later reader.
+ */
+function storedFields(m: SerializedMessage, messageId: string): SerializedMessage {
+  const { value, type, revision, format } = m.data;
+  const out: SerializedMessage & { originalRevision?: number } = { data: { value, type, revision, format } };
+  for (const f of ["metadata", "source", "target", "requestId", "timestamp", "originalRevision"] as const) {
+    const v = (m as unknown as Record<string, unknown>)[f];
+    if (v !== undefined) (out as unknown as Record<string, unknown>)[f] = v;
+  }
+  out.messageId = messageId;
+  return out;
 }
 
 /** Metadata larger than this (as JSON) is left out of the audit keys; the message keeps it. */
@@ -73,9 +93,7 @@ export function encodeForPartitions(messages: SerializedMessage[], partitions: n
       batch = { lines: [], segments: [], messageIds: [], types: [], targets: [], keys: [], ...(requestedIndexes ? { requestedIndexes: [] } : {}) };
       batches.set(p, batch);
     }
-    const { index: _index, segment: _segment, ...rest } = m;
-    rest.messageId = messageId;
-    batch.lines.push(stringifyJson(rest));
+    batch.lines.push(stringifyJson(storedFields(m, messageId)));
     batch.segments.push(segment);
     batch.messageIds.push(messageId);
     batch.types.push(m.data.type ?? null);

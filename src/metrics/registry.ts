@@ -80,6 +80,12 @@ export async function knownConsumers(db: D1Database, projectId: string): Promise
   );
 }
 
+/** The ids of every session registered as open, of every project. */
+export async function listAllSessions(db: D1Database): Promise<string[]> {
+  const { results } = await db.prepare("SELECT session_id FROM metrics_sessions").all<{ session_id: string }>();
+  return results.map((r) => r.session_id);
+}
+
 /** The sessions of a project registered as open. */
 export async function knownSessions(db: D1Database, projectId: string): Promise<Listing<OpenSession>> {
   const { results } = await db

@@ -29,15 +29,20 @@ export function parseJson(text: string): unknown {
 }
 
 let rawTexts: string[] | null = null;
-const RAW_PLACEHOLDER = /"\\u0000raw(\d+)"/g;
+// Where a RawJson goes, JSON.stringify writes this: a quote, a lone low surrogate, a quote. Well-formed
+// JSON.stringify escapes every lone surrogate in a string ("\udead"), and a surrogate that is part
+// of a pair follows its high half, never a quote, so no user data can produce this sequence.
+const RAW_MARK = '"\udead"';
+const RAW_MARK_JSON = JSON.rawJSON(RAW_MARK);
 
 /** JSON text to embed verbatim when the value around it is stringified with `stringifyJson`. */
 export class RawJson {
   constructor(readonly text: string) {}
 
-  toJSON(): string {
+  toJSON(): unknown {
     if (!rawTexts) throw new Error("RawJson can only be written by stringifyJson");
-    return `\u0000raw${rawTexts.push(this.text) - 1}`;
+    rawTexts.push(this.text);
+    return RAW_MARK_JSON;
   }
 }
 
@@ -60,7 +65,12 @@ export function stringifyJson(value: unknown): string {
   try {
     const text = JSON.stringify(value);
     const raws = rawTexts;
-    return raws.length === 0 ? text : text.replace(RAW_PLACEHOLDER, (_, n: string) => raws[Number(n)]);
+    if (raws.length === 0) return text;
+    // JSON.stringify visits values in output order, so the marks come in the order they were pushed.
+    const parts = text.split(RAW_MARK);
+    let out = parts[0];
+    for (let i = 1; i < parts.length; i++) out += raws[i - 1] + parts[i];
+    return out;
   } finally {
     if (!own) delete proto.toJSON;
     rawTexts = null;

@@ -5,9 +5,10 @@
 import { BadRequest } from "../errors";
 import { normalize } from "../protocol/document";
 import { decodeDocument } from "./document-codec";
-import { longPath, shortPath } from "./paths";
+import { longPath, pathDepth, shortPath } from "./paths";
 import { reverse, wordsOf } from "./text";
 import { DOCUMENT_FORMAT, EntryType, type DocumentEntry, type NamedValue, type SerializedDocument } from "../protocol/document";
+import { MAX_NESTING } from "../protocol/request-check";
 
 /** All rows of one document. Child tuples start with (collection, doc_id). */
 export interface DocumentRows {
@@ -66,6 +67,9 @@ export function documentRows(d: SerializedDocument, writeToken: string): Documen
     const lower = entry.value.toLowerCase();
     const num = entry.type === EntryType.NUMERIC ? Number(entry.value) : null;
     for (const path of entry.paths.length === 0 ? [""] : entry.paths) {
+      if (pathDepth(path) > MAX_NESTING) {
+        throw new BadRequest(`document ${d.id}: entry ${ord} has a path deeper than ${MAX_NESTING} levels`);
+      }
       rows.entries.push([...key, ord, entry.type, entry.value, phrase, lower === entry.value ? null : lower, num, longPath(path), shortPath(path)]);
     }
     for (const word of wordsOf(phrase)) rows.words.push([...key, ord, word, reverse(word)]);

@@ -4,6 +4,7 @@
  */
 import { documentRows, type DocumentRows } from "./document-rows";
 import type { SerializedDocument } from "../protocol/document";
+import { PayloadTooLarge } from "../errors";
 
 // D1 caps a bound string at 2 MB; stay well below it.
 const MAX_JSON_CHARS = 900_000;
@@ -30,13 +31,19 @@ const CHILD_TABLES = CHILDREN.map((c) => c.table);
 
 const DOCUMENT_COLUMNS = ["ts", "end_ts", "data_value", "data_type", "data_revision", "data_format", "summary", "facets", "sortables", "write_token"];
 
-/** Splits rows into JSON arrays that each fit one bound parameter. */
+/**
+ * Splits rows into JSON arrays that each fit one bound parameter. A single row too large for one
+ * (a huge document value or indexed entry) is a PayloadTooLarge naming the limit.
+ */
 export function jsonChunks(rows: readonly unknown[]): string[] {
   const chunks: string[] = [];
   let current: string[] = [];
   let size = 2;
   for (const row of rows) {
     const json = JSON.stringify(row);
+    if (json.length + 2 > MAX_JSON_CHARS) {
+      throw new PayloadTooLarge(`a search document (or one of its indexed values) takes ${json.length} characters stored, more than the ${MAX_JSON_CHARS} one may`);
+    }
     if (current.length > 0 && size + json.length + 1 > MAX_JSON_CHARS) {
       chunks.push(`[${current.join(",")}]`);
       current = [];

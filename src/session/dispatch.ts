@@ -6,11 +6,15 @@
 import { HubError, restoreError } from "../errors";
 import { COMMAND_TYPES, CONCURRENT_TYPES, type EncodingEndpoint, type FluxRequest, type FluxResult, type SessionInfo } from "../protocol/endpoint";
 import { stringifyJson } from "../protocol/json";
+import { isLong, refusalOf } from "../protocol/request-check";
+import { ReplyBudget } from "./reply-budget";
 
 /** Serialises a result (or an already encoded result body) for the request it answers. */
 export function resultText(result: FluxResult | string, requestId: FluxRequest["requestId"]): string {
-  if (typeof result === "string") return `${result.slice(0, -1)},"requestId":${requestId ?? -1},"timestamp":${Date.now()}}`;
-  return stringifyJson({ ...result, requestId: requestId ?? -1, timestamp: Date.now() });
+  // Only a Flux long is ever written as the id: anything else would be pasted into the JSON.
+  const id = isLong(requestId) ? String(requestId) : "-1";
+  if (typeof result === "string") return `${result.slice(0, -1)},"requestId":${id},"timestamp":${Date.now()}}`;
+  return stringifyJson({ ...result, requestId: isLong(requestId) ? requestId : -1, timestamp: Date.now() });
 }
 
 /** The ErrorResult for a failure, with a message safe to show the client. */
@@ -21,7 +25,11 @@ export function errorResult(error: unknown): FluxResult {
   return { "@type": "error", message: "internal error" };
 }
 
-/** Runs `requests` in order and returns the result texts to send. */
+/**
+ * Runs `requests` in order and returns the result texts to send. The replies of one frame are
+ * bounded (see ReplyBudget): once they are spent, the remaining queries are answered with an
+ * error naming the limit instead of being run.
+ */
 export async function dispatch<E>(
   requests: FluxRequest[],
   endpoint: EncodingEndpoint<E>,
@@ -29,6 +37,7 @@ export async function dispatch<E>(
   env: E,
 ): Promise<string[]> {
   const out: string[] = [];
+  const budget = new ReplyBudget();
   for (let i = 0; i < requests.length; ) {
     // A run of requests that may start together (appends), or a single request.
     let end = i + 1;
@@ -36,7 +45,11 @@ export async function dispatch<E>(
       while (end < requests.length && requests[end]["@type"] === requests[i]["@type"]) end++;
     }
     const run = requests.slice(i, end);
-    for (const text of await Promise.all(run.map((r) => answer(r, endpoint, session, env)))) if (text !== null) out.push(text);
+    const texts = await Promise.all(run.map((r) => (budget.refuses(r) ? budget.refusal(r) : answer(r, endpoint, session, env))));
+    run.forEach((r, k) => {
+      const text = texts[k];
+      if (text !== null) out.push(budget.take(text, r));
+    });
     i = end;
   }
   return out;
@@ -44,6 +57,8 @@ export async function dispatch<E>(
 
 /** Runs one request; the result text to send, or null when nothing is sent (now). */
 async function answer<E>(request: FluxRequest, endpoint: EncodingEndpoint<E>, session: SessionInfo, env: E): Promise<string | null> {
+  const refusal = refusalOf(request);
+  if (refusal) return resultText(errorResult(refusal), request.requestId);
   const type = request["@type"];
   const handler = Object.hasOwn(endpoint, type) ? endpoint[type] : undefined;
   let result: FluxResult | string | null;

@@ -12,6 +12,8 @@ import { endpointFor } from "./endpoints";
 export interface SessionAttachment {
   info: SessionInfo;
   compression: Compression;
+  /** The id of the API key the socket opened with; null (or absent) when the hub ran open. */
+  keyId?: string | null;
 }
 
 /** Parses a WebSocket upgrade URL into the session it opens. */

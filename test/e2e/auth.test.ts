@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FluxSocket, message, refusedUpgrade } from "../support/flux-socket";
 import { type Hub, startHub } from "../support/hub";
+import { readRequest } from "../support/tracking";
+import { until } from "../support/wait";
 
 let hub: Hub;
 const ADMIN = "test-admin-secret";
@@ -11,6 +13,17 @@ afterAll(async () => {
   await hub?.dispose();
 });
 
+/**
+ * The code of the close frame the hub will send (call before it can). The close event itself waits
+ * for the runtime to end the TCP connection (seconds), so the socket is dropped once the frame is in.
+ */
+async function closeCode(socket: FluxSocket): Promise<number> {
+  const code = new Promise<number>((resolve) => socket.ws.once("close", (c) => resolve(c)));
+  await until(() => socket.ws.readyState >= socket.ws.CLOSING);
+  socket.ws.terminate();
+  return code;
+}
+
 const admin = (path: string, init: RequestInit = {}) =>
   fetch(`${hub.url}/admin${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" } });
 
@@ -18,8 +31,19 @@ describe("project API keys on a real hub", () => {
   it("runs open until the first key exists, then refuses every route without a valid key of the project", async () => {
     const open = await fetch(`${hub.url}/api/projects/shop/logs/event/messages`);
     expect(open.status).toBe(200);
+    // Sockets of another project opened while the hub runs open, one of them with a parked Read.
+    const keyless = await Promise.all(["keyValue", "tracking/publishevent", "tracking/readevent"].map((path) => FluxSocket.open(hub.wsUrl, path, { projectId: "b" })));
+    expect((await keyless[0].request({ "@type": "getValue", key: "k" }))["@type"]).toBe("getValueResult");
+    await keyless[2].send(readRequest("c", "t", { maxTimeout: 30_000, lastIndex: -1 }));
+    // Sessions register as open in the background: wait until all three are listed.
+    const listed = async () => ((await (await fetch(`${hub.url}/api/projects/b/metrics`)).json()).sessions as { sockets: number }[]).reduce((n, s) => n + s.sockets, 0);
+    await until(async () => (await listed()) === 3);
+    const closed = keyless.map(closeCode);
 
     const created = await (await admin("/projects/shop/keys", { method: "POST", body: JSON.stringify({ label: "test" }) })).json();
+    // The first key closes every session that holds none (finding 13 of the reliability campaign).
+    expect(await Promise.all(closed)).toEqual([1008, 1008, 1008]);
+    expect(keyless[2].received).toEqual([]);
     const key: string = created.key;
     const other = (await (await admin("/projects/other/keys", { method: "POST", body: "{}" })).json()).key as string;
 

@@ -86,7 +86,7 @@ describe("parseHttpSchedule", () => {
   });
 
   it("rejects a message over the size limit as payload_too_large", () => {
-    const huge = { ...message, data: { value: "A".repeat(1024 * 1024 + 1) } };
+    const huge = { ...message, data: { value: "A".repeat(1024 * 1024 + 4) } };
     try {
       parseHttpSchedule({ scheduleId: "h1", deadline: NOW, message: huge }, NOW);
       throw new Error("expected an error");
