@@ -33,7 +33,9 @@ let rawTexts: string[] | null = null;
 // JSON.stringify escapes every lone surrogate in a string ("\udead"), and a surrogate that is part
 // of a pair follows its high half, never a quote, so no user data can produce this sequence.
 const RAW_MARK = '"\udead"';
-const RAW_MARK_JSON = JSON.rawJSON(RAW_MARK);
+// Made on first use: runtimes without JSON.rawJSON (Node 20) must still load this module, so that
+// the SDK can refuse them with a clear error.
+let rawMark: unknown;
 
 /** JSON text to embed verbatim when the value around it is stringified with `stringifyJson`. */
 export class RawJson {
@@ -42,7 +44,7 @@ export class RawJson {
   toJSON(): unknown {
     if (!rawTexts) throw new Error("RawJson can only be written by stringifyJson");
     rawTexts.push(this.text);
-    return RAW_MARK_JSON;
+    return (rawMark ??= JSON.rawJSON(RAW_MARK));
   }
 }
 

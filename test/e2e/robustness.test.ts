@@ -55,17 +55,42 @@ describe("no single request takes the hub down", () => {
     const requests = Array.from({ length: 130 }, (_, i) => ({ "@type": "readFromIndex", minIndex: 0, maxSize: 100, requestId: 50_000 + i }));
     const results = await sendText(reader, JSON.stringify({ "@type": "requestBatch", requests }), 1000);
     expect(results).toHaveLength(130);
+    // Each read holds at most 8 MiB of messages (finding 3), and the replies of the frame at most
+    // 16 Mi characters: the first reads are answered, the rest refused with the limit named.
     expect(results[0]["@type"]).toBe("readFromIndexResult");
-    expect(results[0].messages).toHaveLength(100);
-    for (const r of results.slice(1)) {
-      expect(r["@type"]).toBe("error");
-      expect(r.message).toMatch(/replies to one frame may hold at most 16777216 characters/);
-    }
+    expect(results[0].messages.length).toBeGreaterThan(0);
+    const refused = results.filter((r) => r["@type"] === "error");
+    expect(refused.length).toBeGreaterThan(100);
+    for (const r of refused) expect(r.message).toMatch(/replies to one frame may hold at most 16777216 characters/);
     expect(new Set(results.map((r) => r.requestId)).size).toBe(130);
     await stillServes(reader, { "@type": "readFromIndex", minIndex: 0, maxSize: 1 });
     const other = await FluxSocket.open(hub.wsUrl, "keyValue", { projectId: "other" });
     await stillServes(other, { "@type": "getValue", key: "nothing" });
     await Promise.all([pub.close(), reader.close(), other.close()]);
+  });
+
+  it("reads past 32 MiB of large messages in batches capped by bytes, at least one message each (finding 3)", async () => {
+    const pub = await FluxSocket.open(hub.wsUrl, "tracking/publishevent", { projectId: "huge" });
+    const payload = "y".repeat(1_050_000); // ~1.4 MB of base64 per message
+    for (let i = 0; i < 26; i++) await pub.request({ "@type": "append", messages: [message(i === 0 ? payload : `${i}${payload}`)], guarantee: "STORED" });
+    const reader = await FluxSocket.open(hub.wsUrl, "tracking/readevent", { projectId: "huge" });
+    const fromIndex = await reader.request({ "@type": "readFromIndex", minIndex: 0, maxSize: 1024 }, 30_000);
+    expect(fromIndex["@type"]).toBe("readFromIndexResult");
+    expect(fromIndex.messages.length).toBeGreaterThan(0);
+    expect(fromIndex.messages.length).toBeLessThan(26);
+    let got = 0;
+    let lastIndex: unknown = -1;
+    for (let i = 0; i < 26 && got < 26; i++) {
+      const r = await reader.request(readRequest("huge-consumer", "t1", { lastIndex, maxSize: 1024, maxTimeout: 0 }), 30_000);
+      expect(r["@type"]).toBe("readResult");
+      expect(r.messageBatch.messages.length).toBeGreaterThan(0);
+      got += r.messageBatch.messages.length;
+      lastIndex = r.messageBatch.lastIndex;
+      await reader.request({ "@type": "storePosition", consumer: "huge-consumer", segment: r.messageBatch.segment, lastIndex, guarantee: "STORED" });
+      reader.received.length = 0;
+    }
+    expect(got).toBe(26);
+    await Promise.all([pub.close(), reader.close()]);
   });
 
   it("evaluates typeFilter in linear time: (a+)+b stalls nothing (finding 4)", async () => {
