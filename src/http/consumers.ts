@@ -4,7 +4,8 @@
  */
 import { Hono } from "hono";
 import { BadRequest } from "../errors";
-import { NAME, logAddress } from "../log/log-path";
+import { logAddress } from "../log/log-path";
+import { checkConsumerName } from "../tracking/consumer-name";
 import { stringifyJson } from "../protocol/json";
 import { parseMessageType } from "../protocol/messages";
 import { consumerLag } from "../tracking/consumer-lag";
@@ -16,7 +17,7 @@ export const consumerRoutes = new Hono<HubEnv>().get("/:type/:consumer/lag", asy
   const messageType = parseMessageType(c.req.param("type"));
   if (!messageType) throw new BadRequest(`unknown message type "${c.req.param("type")}"`);
   const consumer = c.req.param("consumer");
-  if (!NAME.test(consumer)) throw new BadRequest(`consumer must match ${NAME.source}`);
+  checkConsumerName(consumer);
   const log = logAddress(projectParam(c), messageType, c.req.query("topic"));
   const report = await consumerLag(c.env, { log, messageType, consumer });
   return c.body(stringifyJson(report), 200, { "content-type": "application/json" });

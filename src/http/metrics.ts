@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import { authorize } from "../auth/authorize";
 import { BadRequest } from "../errors";
 import { NAME, logAddress } from "../log/log-path";
+import { checkConsumerName } from "../tracking/consumer-name";
 import { type MetricsSelection, projectMetrics } from "../metrics/project-metrics";
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from "../metrics/prometheus";
 import { type MessageType, parseMessageType } from "../protocol/messages";
@@ -32,7 +33,7 @@ function selection(c: Context<HubEnv>, projectId: string): MetricsSelection {
     const parts = spec.split("/");
     if (parts.length < 2 || parts.length > 3) throw new BadRequest(`consumer must be <type>[/<topic>]/<name>, got "${spec}"`);
     const consumer = parts[parts.length - 1];
-    if (!NAME.test(consumer)) throw new BadRequest(`consumer must match ${NAME.source}`);
+    checkConsumerName(consumer);
     const type = messageType(parts[0]);
     return { log: logAddress(projectId, type, parts.length === 3 ? parts[1] : null), messageType: type, consumer };
   });

@@ -5,10 +5,10 @@
  */
 import { BadRequest } from "../errors";
 import { readFromIndex } from "../log/log-client";
-import { NAME, logAddress, parseLogPath } from "../log/log-path";
+import { logAddress, parseLogPath } from "../log/log-path";
 import { type EncodingEndpoint, type FluxRequest, type SessionInfo, VOID } from "../protocol/endpoint";
 import { rawMessages } from "../protocol/frames";
-import { type ConsumerTarget, consumerObjectName } from "./consumer-name";
+import { type ConsumerTarget, checkConsumerName, consumerObjectName } from "./consumer-name";
 import { toIndex } from "./position";
 import type { ReadSettings } from "./tracker";
 
@@ -33,8 +33,7 @@ function index(value: unknown, field: string): bigint {
 }
 
 function target(request: FluxRequest, session: SessionInfo): ConsumerTarget {
-  const consumer = request.consumer;
-  if (typeof consumer !== "string" || !NAME.test(consumer)) throw new BadRequest(`consumer must be a name matching ${NAME.source}`);
+  const consumer = checkConsumerName(request.consumer);
   const path = parseLogPath(session.path)!;
   return { log: logAddress(session.projectId, path.messageType, session.topic), messageType: path.messageType, consumer };
 }
