@@ -13,6 +13,7 @@ import { rememberKey } from "../auth/key-cache";
 import { type ApiKey, type StoredKey, insertKey, listKeys, revokeKey } from "../auth/key-store";
 import { generateKey, hashKey } from "../auth/keys";
 import type { HubEnv } from "./app";
+import { doc } from "./openapi";
 import { parseWith, projectParam } from "./validation";
 
 const createBody = z.object({ label: z.string().max(200).optional() });
@@ -46,7 +47,7 @@ export const adminRoutes = new Hono<HubEnv>()
     await requireAdmin(c.env, c.req.raw);
     await next();
   }))
-  .post("/projects/:projectId/keys", async (c) => {
+  .post("/projects/:projectId/keys", doc({ summary: "Create an API key (shown once)", tag: "admin", body: createBody, example: { label: "ci" }, ok: { status: 201, description: "created" } }), async (c) => {
     const projectId = projectParam(c);
     const { label } = await createRequest(await c.req.text());
     const plaintext = generateKey();
@@ -56,11 +57,11 @@ export const adminRoutes = new Hono<HubEnv>()
     rememberKey(key);
     return c.json({ ...view(key), key: plaintext }, 201);
   })
-  .get("/projects/:projectId/keys", async (c) => {
+  .get("/projects/:projectId/keys", doc({ summary: "A project's API keys (no secrets)", tag: "admin" }), async (c) => {
     const keys = await listKeys(c.env.DB, projectParam(c));
     return c.json({ keys: keys.map(view) });
   })
-  .delete("/projects/:projectId/keys/:keyId", async (c) => {
+  .delete("/projects/:projectId/keys/:keyId", doc({ summary: "Revoke an API key", tag: "admin" }), async (c) => {
     const projectId = projectParam(c);
     const keyId = c.req.param("keyId");
     const key = await revokeKey(c.env.DB, projectId, keyId, Date.now());

@@ -1,6 +1,7 @@
 /**
- * The Hono application: the HTTP API under /api, `GET /health`, `GET /metrics` (Prometheus), and
- * the one `onError` that turns every failure into a JSON body naming the problem.
+ * The Hono application: the HTTP API under /api, `GET /health`, `GET /metrics` (Prometheus),
+ * `GET /openapi.json` (the API's own description), and the one `onError` that turns every failure
+ * into a JSON body naming the problem.
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -8,11 +9,13 @@ import { requireProjectKey } from "../auth/middleware";
 import { HubError, restoreError } from "../errors";
 import { adminRoutes } from "./admin";
 import { auditRoutes } from "./audit";
+import { consumerControlRoutes } from "./consumer-control";
 import { consumerRoutes } from "./consumers";
 import { eventSourcingRoutes } from "./eventsourcing";
 import { keyValueRoutes } from "./keyvalue";
 import { logRoutes } from "./logs";
 import { metricsRoutes, prometheusRoutes } from "./metrics";
+import { doc, openApiDocument } from "./openapi";
 import { schedulingRoutes } from "./scheduling";
 import { searchRoutes } from "./search";
 
@@ -22,12 +25,13 @@ export type HubEnv = { Bindings: Cloudflare.Env };
 /** Builds the HTTP application. */
 export function createApp(): Hono<HubEnv> {
   const app = new Hono<HubEnv>();
-  app.get("/health", (c) => c.text("Healthy"));
+  app.get("/health", doc({ summary: "Liveness", tag: "hub", open: true }), (c) => c.text("Healthy"));
   // Registered before the routes so that it runs first for every project route.
   app.use("/api/projects/:projectId/*", requireProjectKey);
   app.route("/admin", adminRoutes);
   app.route("/api/projects/:projectId/logs", logRoutes);
   app.route("/api/projects/:projectId/consumers", consumerRoutes);
+  app.route("/api/projects/:projectId/consumers", consumerControlRoutes);
   app.route("/api/projects/:projectId/audit", auditRoutes);
   app.route("/api/projects/:projectId/aggregates", eventSourcingRoutes);
   app.route("/api/projects/:projectId/kv", keyValueRoutes);
@@ -35,6 +39,8 @@ export function createApp(): Hono<HubEnv> {
   app.route("/api/projects/:projectId/search", searchRoutes);
   app.route("/api/projects/:projectId/metrics", metricsRoutes);
   app.route("/metrics", prometheusRoutes);
+  let document: Promise<unknown> | null = null;
+  app.get("/openapi.json", doc({ summary: "This document", tag: "hub", open: true }), async (c) => c.json(await (document ??= openApiDocument(app as never))));
   app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((error, c) => {
     const err = restoreError(error);

@@ -6,20 +6,21 @@
 import { Hono } from "hono";
 import { BadRequest, NotFound } from "../errors";
 import { deleteValue, getValue, storeValues } from "../keyvalue/kv-client";
-import { parseData, parseKey } from "../keyvalue/validation";
+import { dataSchema, parseData, parseKey } from "../keyvalue/validation";
 import { parseJson, stringifyJson } from "../protocol/json";
 import type { HubEnv } from "./app";
+import { doc } from "./openapi";
 import { projectParam } from "./validation";
 
 /** Routes under `/api/projects/:projectId/kv`. */
 export const keyValueRoutes = new Hono<HubEnv>()
-  .get("/:key{.+}", async (c) => {
+  .get("/:key{.+}", doc({ summary: "Read a value (Flux Data)", tag: "key-value" }), async (c) => {
     const key = parseKey(c.req.param("key"));
     const value = await getValue(c.env, projectParam(c), key);
     if (!value) throw new NotFound(`no value for key "${key}"`);
     return c.body(stringifyJson(value), 200, { "content-type": "application/json" });
   })
-  .put("/:key{.+}", async (c) => {
+  .put("/:key{.+}", doc({ summary: "Store a value (Flux Data)", tag: "key-value", body: dataSchema, example: { value: "eyJpdGVtcyI6MX0=", type: "Cart", revision: 0, format: "json" }, ok: { status: 204, description: "stored" } }), async (c) => {
     const key = parseKey(c.req.param("key"));
     let body: unknown;
     try {
@@ -30,7 +31,7 @@ export const keyValueRoutes = new Hono<HubEnv>()
     await storeValues(c.env, projectParam(c), [{ key, value: parseData(body) }]);
     return c.body(null, 204);
   })
-  .delete("/:key{.+}", async (c) => {
+  .delete("/:key{.+}", doc({ summary: "Delete a value", tag: "key-value", ok: { status: 204, description: "deleted" } }), async (c) => {
     await deleteValue(c.env, projectParam(c), parseKey(c.req.param("key")));
     return c.body(null, 204);
   });

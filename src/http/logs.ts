@@ -14,7 +14,8 @@ import { parseJson, stringifyJson } from "../protocol/json";
 import { type MessageType, type SerializedMessage, parseMessageType } from "../protocol/messages";
 import { MAX_READ_SIZE } from "../tracking/consumer-endpoint";
 import type { HubEnv } from "./app";
-import { jsonBody, parseWith, projectParam } from "./validation";
+import { doc, query } from "./openapi";
+import { jsonBody, projectParam } from "./validation";
 
 const message = z
   .object({
@@ -29,8 +30,11 @@ const message = z
     source: z.string().optional(),
     timestamp: z.number().int().optional(),
   })
-  .refine((m) => (m.payload === undefined) !== (m.data === undefined), "give exactly one of payload or data");
+  .refine((m) => (m.payload === undefined) !== (m.data === undefined), "give exactly one of payload or data")
+  // The refinement above, in the document's words.
+  .meta({ oneOf: [{ required: ["payload"] }, { required: ["data"] }] });
 const publishBody = z.object({ messages: z.array(message).min(1).max(MAX_APPEND_MESSAGES) });
+const topicQuery = z.object({ topic: z.string().optional() });
 const readQuery = z.object({
   from: z.string().regex(/^\d{1,19}$/, "an index").optional(),
   limit: z.coerce.number().int().min(1).max(MAX_READ_SIZE).default(100),
@@ -77,21 +81,21 @@ function withPayload(text: string): unknown {
 
 /** Routes under `/api/projects/:projectId/logs`. */
 export const logRoutes = new Hono<HubEnv>()
-  .post("/:type/messages", async (c) => {
+  .post("/:type/messages", doc({ summary: "Publish messages to a log", tag: "logs", body: publishBody, example: { messages: [{ payload: { orderId: "o-1" }, type: "OrderPlaced", routingKey: "o-1" }] } }), query(topicQuery), async (c) => {
     const log = logAddress(projectParam(c), typeParam(c.req.param("type")), c.req.query("topic"));
     const body = await jsonBody(c, publishBody);
     const totals = await appendToLog(c.env, log, body.messages.map(toSerialized));
     return c.json(totals);
   })
-  .get("/:type/messages", async (c) => {
+  .get("/:type/messages", doc({ summary: "Read a log by index, payloads decoded", tag: "logs" }), query(readQuery), async (c) => {
     const log = logAddress(projectParam(c), typeParam(c.req.param("type")), c.req.query("topic"));
-    const q = parseWith(readQuery, c.req.query(), "query");
+    const q = c.req.valid("query");
     const { indexes, messages } = await readFromIndex(c.env, log, BigInt(q.from ?? "0"), q.limit);
     const next = indexes.length ? indexes[indexes.length - 1] + 1n : null;
     const body = stringifyJson({ messages: messages.map(withPayload), nextIndex: next === null ? null : next.toString() });
     return c.body(body, 200, { "content-type": "application/json" });
   })
-  .put("/:type/retention", async (c) => {
+  .put("/:type/retention", doc({ summary: "Set a log's retention", tag: "logs", body: retentionBody, example: { retentionSeconds: 3600 } }), query(topicQuery), async (c) => {
     const log = logAddress(projectParam(c), typeParam(c.req.param("type")), c.req.query("topic"));
     const { retentionSeconds } = await jsonBody(c, retentionBody);
     await setRetention(c.env, log, retentionSeconds);

@@ -7,9 +7,10 @@ import { z } from "zod";
 import { NotFound } from "../errors";
 import { stringifyJson } from "../protocol/json";
 import { cancelSchedule, getSchedule, listSchedules, putSchedules } from "../scheduling/client";
-import { parseHttpSchedule, parseScheduleId } from "../scheduling/input";
+import { httpScheduleSchema, parseHttpSchedule, parseScheduleId } from "../scheduling/input";
 import type { ListCursor } from "../scheduling/schedule";
-import { jsonBody, parseWith, projectParam } from "./validation";
+import { doc, query } from "./openapi";
+import { jsonBody, projectParam } from "./validation";
 
 /** Most schedules per listing page. */
 const MAX_LIST_LIMIT = 500;
@@ -38,26 +39,26 @@ function json(value: unknown, status: 200 | 201 = 200): Response {
 
 /** Routes under `/api/projects/:projectId/schedules`. */
 export const schedulingRoutes = new Hono<{ Bindings: Cloudflare.Env }>()
-  .post("/", async (c) => {
+  .post("/", doc({ summary: "Schedule a message", tag: "schedules", body: httpScheduleSchema, example: { scheduleId: "reminder-1", deadline: 4102444800000, message: { data: { value: "e30=", type: "Reminder", revision: 0 }, metadata: {} } }, ok: { status: 201, description: "scheduled (200 when ifAbsent kept an existing one)" } }), async (c) => {
     const projectId = projectParam(c);
     const entry = parseHttpSchedule(await jsonBody(c, z.unknown()), Date.now());
     const [written] = await putSchedules(c.env, projectId, [entry]);
     return json({ scheduleId: entry.scheduleId, written }, written ? 201 : 200);
   })
-  .get("/", async (c) => {
+  .get("/", doc({ summary: "Pending schedules by due time", tag: "schedules" }), query(listQuery), async (c) => {
     const projectId = projectParam(c);
-    const q = parseWith(listQuery, c.req.query(), "query");
+    const q = c.req.valid("query");
     const schedules = await listSchedules(c.env, projectId, q.after ?? null, q.limit);
     const last = schedules.length === q.limit ? schedules[schedules.length - 1] : null;
     return json({ schedules, next: last && `${last.deadline}:${last.scheduleId}` });
   })
-  .get("/:id", async (c) => {
+  .get("/:id", doc({ summary: "One pending schedule", tag: "schedules" }), async (c) => {
     const scheduleId = parseScheduleId(c.req.param("id"), "id");
     const schedule = await getSchedule(c.env, projectParam(c), scheduleId);
     if (!schedule) throw new NotFound(`no pending schedule "${scheduleId}"`);
     return json(schedule);
   })
-  .delete("/:id", async (c) => {
+  .delete("/:id", doc({ summary: "Cancel a schedule", tag: "schedules", ok: { status: 204, description: "cancelled" } }), async (c) => {
     const scheduleId = parseScheduleId(c.req.param("id"), "id");
     if (!(await cancelSchedule(c.env, projectParam(c), scheduleId))) throw new NotFound(`no pending schedule "${scheduleId}"`);
     return c.body(null, 204);

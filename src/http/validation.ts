@@ -6,6 +6,16 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { BadRequest } from "../errors";
 import { NAME } from "../log/log-path";
+import { MESSAGE_TYPES } from "../protocol/messages";
+
+/**
+ * A message type name in lower or upper case (`event`, `EVENT`), as a regex source without
+ * anchors: schemas carry it as a `pattern` so that the OpenAPI document states the names too.
+ */
+export const MESSAGE_TYPE_SOURCE = `(?:${MESSAGE_TYPES.flatMap((t) => [t.toLowerCase(), t]).join("|")})`;
+
+/** A user-chosen name (project, topic, consumer) as a regex source without anchors. */
+export const NAME_SOURCE = NAME.source.slice(1, -1);
 
 /** Parses `value` with `schema`, or throws BadRequest naming the field. */
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {

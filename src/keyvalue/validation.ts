@@ -16,7 +16,7 @@ export const MAX_KEY_CHARS = 4096;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 // A Flux `Data<byte[]>`; its size is checked separately by parseData.
-const dataSchema = z.looseObject({
+export const dataSchema = z.looseObject({
   value: z.string().regex(BASE64, "value must be base64").nullable(),
   type: z.string().nullish(),
   revision: z.number().int().optional(),
