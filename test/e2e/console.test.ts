@@ -1,0 +1,223 @@
+/**
+ * The web console in a real browser (Debian's chromium driven by playwright-core) against a real
+ * local hub: every page loads without console errors, published messages show in the message
+ * browser and the live tail, a position reset changes the lag shown, cancelling a schedule removes
+ * it, and a key of one project shows nothing of another. Screenshots go to test-results/console/.
+ */
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FluxSocket, message } from "../support/flux-socket";
+import { type Hub, startHub } from "../support/hub";
+import { publish, readRequest } from "../support/tracking";
+
+const SHOTS = resolve(import.meta.dirname, "../../test-results/console");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+let hub: Hub;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  hub = await startHub();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await hub?.dispose();
+});
+
+/** A page of `hub` that records console errors and uncaught exceptions, and accepts confirmations. */
+async function openPage(base: Hub): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("dialog", (d) => void d.accept());
+  await page.goto(base.url + "/");
+  return { page, errors };
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Publishes events of `type` over the Flux protocol. */
+function publishEvents(base: Hub, payloads: unknown[], type = "com.example.OrderPlaced", params: Record<string, string> = {}) {
+  return publish(base.wsUrl, "event", payloads, () => ({ type }), params);
+}
+
+describe("the web console", () => {
+  it("serves the console at / and client routes, while API paths still reach the Worker", async () => {
+    for (const path of ["/", "/messages", "/consumers/event/x"]) {
+      const res = await fetch(hub.url + path, { headers: { "sec-fetch-mode": "navigate", accept: "text/html" } });
+      expect(res.headers.get("content-type")).toContain("text/html");
+      expect(await res.text()).toContain('<div id="app">');
+    }
+    expect(await (await fetch(hub.url + "/health")).text()).toBe("Healthy");
+    expect((await fetch(hub.url + "/openapi.json")).headers.get("content-type")).toContain("json");
+    const missing = await fetch(hub.url + "/api/projects/public/nothing");
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error).toBe("not_found");
+  });
+
+  it("shows live data on the overview, a consumer's trackers over the segments, and disconnects one", async () => {
+    // Two trackers of one consumer, held by a connected client, split the 128 segments.
+    const readers = await Promise.all([1, 2].map((n) => FluxSocket.open(hub.wsUrl, "tracking/readevent", { clientId: `billing-${n}`, clientName: "billing-service" })));
+    await Promise.all(readers.map((r, n) => r.request(readRequest("billing", `billing-${n}`, { maxTimeout: 200 }))));
+    await publishEvents(hub, Array.from({ length: 40 }, (_, i) => ({ orderId: `o-${i}`, amount: 10 + i })));
+    const [command] = await publish(hub.wsUrl, "command", [{ orderId: "o-7" }], () => ({ type: "com.example.ShipOrder" }));
+    await publish(hub.wsUrl, "error", [{ message: "warehouse unavailable" }], () => ({
+      type: "io.fluxcapacitor.common.api.ErrorMessage",
+      metadata: { $correlationId: command.messageId, $trigger: "com.example.ShipOrder", $triggerType: "COMMAND" },
+    }));
+    await Promise.all(readers.map((r, n) => r.request(readRequest("billing", `billing-${n}`, { maxTimeout: 200 }))));
+
+    const { page, errors } = await openPage(hub);
+    // Logs are listed once the audit feed has seen them.
+    await expect.poll(async () => {
+      await page.reload();
+      await page.locator("main h1").waitFor();
+      return page.getByTestId("logs").getByRole("link", { name: "EVENT", exact: true }).count();
+    }, { timeout: 20_000, interval: 500 }).toBe(1);
+    await page.getByTestId("rate-chart").waitFor();
+    await page.getByTestId("consumers").getByText("billing").waitFor();
+    await shot(page, "overview");
+
+    await page.getByTestId("consumers").getByRole("link", { name: "billing" }).click();
+    await expect.poll(() => page.getByTestId("trackers").locator("tbody tr").count(), { timeout: 10_000 }).toBe(2);
+    await shot(page, "consumer");
+    await page.getByTestId("trackers").locator("tr", { hasText: "billing-0" }).getByRole("button", { name: "Disconnect" }).click();
+    await page.getByRole("status").getByText("Tracker billing-0 disconnected.").waitFor();
+    await expect.poll(() => page.getByTestId("trackers").locator("tbody tr").count(), { timeout: 10_000 }).toBe(1);
+
+    await page.goto(hub.url + "/errors");
+    await page.getByTestId("errors").getByText("warehouse unavailable").click();
+    await page.getByTestId("trigger").getByText('"orderId": "o-7"', { exact: false }).waitFor({ timeout: 15_000 });
+    await shot(page, "errors");
+    expect(errors).toEqual([]);
+    await Promise.all(readers.map((r) => r.close()));
+    await page.close();
+  });
+
+  it("loads every page without console errors", async () => {
+    const { page, errors } = await openPage(hub);
+    const pages = ["/", "/messages", "/consumers", "/consumers/event/billing", "/errors", "/schedules", "/aggregates", "/documents", "/kv", "/keys", "/reference.html"];
+    for (const path of pages) {
+      await page.goto(hub.url + path);
+      await page.waitForLoadState("networkidle");
+      if (path === "/reference.html") await page.getByText("flux-edge HTTP API").first().waitFor();
+      else await page.locator("main h1").waitFor();
+      await page.screenshot({ path: join(SHOTS, `page-${path.slice(1).replaceAll("/", "-").replace(".html", "") || "overview"}.png`) });
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows a message published over the protocol in the message browser and in the live tail", async () => {
+    await publishEvents(hub, [{ orderId: "o-browse" }]);
+    const { page, errors } = await openPage(hub);
+    await page.goto(hub.url + "/messages?type=event");
+    const row = page.getByTestId("messages").getByText('{"orderId":"o-browse"}');
+    await row.waitFor();
+    await row.click();
+    await page.getByTestId("message-details").getByText("com.example.OrderPlaced").waitFor();
+
+    await page.locator('input[name="tail"]').check();
+    await page.getByText("Waiting for messages…").waitFor();
+    await publishEvents(hub, [{ orderId: "o-tail" }], "com.example.OrderShipped");
+    await page.getByTestId("tail").getByText('{"orderId":"o-tail"}').waitFor({ timeout: 15_000 });
+    await shot(page, "messages-tail");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the lag change when a consumer's position is reset", async () => {
+    await publishEvents(hub, [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    const { page, errors } = await openPage(hub);
+    await page.goto(hub.url + "/consumers/event/reset-me");
+    const lag = page.getByTestId("lag-messages");
+    await expect.poll(async () => Number(await lag.textContent()), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    const future = new Date(Date.now() + 60_000);
+    const local = new Date(future.getTime() - future.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    await page.locator('input[name="time"]').fill(local);
+    await page.getByRole("button", { name: "Reset position" }).click();
+    await page.getByRole("status").getByText("Position reset to").waitFor();
+    await expect.poll(async () => Number(await lag.textContent()), { timeout: 10_000 }).toBe(0);
+    await shot(page, "consumer-reset");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("removes a schedule when it is cancelled", async () => {
+    const due = Date.now() + 3_600_000;
+    const created = await fetch(`${hub.url}/api/projects/public/schedules`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ scheduleId: "reminder-1", deadline: due, message: message({ remind: true }, { type: "com.example.Reminder" }) }),
+    });
+    expect(created.status).toBe(201);
+    const { page, errors } = await openPage(hub);
+    await page.goto(hub.url + "/schedules");
+    const row = page.getByTestId("schedules").locator("tr", { hasText: "reminder-1" });
+    await row.waitFor();
+    await shot(page, "schedules");
+    await row.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("status").getByText("Schedule reminder-1 cancelled.").waitFor();
+    await expect.poll(() => row.count()).toBe(0);
+    expect((await fetch(`${hub.url}/api/projects/public/schedules/reminder-1`)).status).toBe(404);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("the web console with API keys", () => {
+  let closed: Hub;
+  beforeAll(async () => {
+    closed = await startHub({ vars: { ADMIN_SECRET: "console-test-admin" } });
+  });
+  afterAll(async () => {
+    await closed?.dispose();
+  });
+
+  async function createKey(projectId: string): Promise<string> {
+    const res = await fetch(`${closed.url}/admin/projects/${projectId}/keys`, { method: "POST", headers: { authorization: "Bearer console-test-admin" } });
+    expect(res.status).toBe(201);
+    return (await res.json()).key;
+  }
+
+  it("asks for a key, keeps it out of the URL, and with a key of project A shows nothing of project B", async () => {
+    const [keyA, keyB] = [await createKey("alpha"), await createKey("beta")];
+    await publishEvents(closed, [{ secret: "of-alpha" }], "com.example.A", { projectId: "alpha", apiKey: keyA });
+    await publishEvents(closed, [{ secret: "of-beta" }], "com.example.B", { projectId: "beta", apiKey: keyB });
+
+    const { page } = await openPage(closed);
+    await page.locator('input[aria-label="project"]').fill("alpha");
+    await page.locator('input[aria-label="project"]').press("Enter");
+    await page.goto(closed.url + "/messages?type=event");
+    await page.locator(".dialog").waitFor();
+    await shot(page, "access");
+    await page.locator('.dialog input[name="credential"]').fill(keyA);
+    await page.locator(".dialog").getByRole("button", { name: "Use" }).click();
+    await page.getByTestId("messages").getByText('{"secret":"of-alpha"}').waitFor();
+    expect(page.url()).not.toContain(keyA);
+
+    await page.locator('input[aria-label="project"]').fill("beta");
+    await page.locator('input[aria-label="project"]').press("Enter");
+    await page.getByRole("alert").getByText("403 forbidden", { exact: false }).waitFor();
+    for (const path of ["/", "/messages?type=event", "/schedules"]) {
+      await page.goto(closed.url + path);
+      await page.getByRole("alert").first().waitFor();
+      expect(await page.locator("main").textContent()).not.toContain("of-beta");
+    }
+    expect(page.url()).not.toContain(keyA);
+    await page.close();
+  });
+});
