@@ -4,6 +4,7 @@
  * into a JSON body naming the problem.
  */
 import { Hono } from "hono";
+import { z } from "zod";
 import { HTTPException } from "hono/http-exception";
 import { requireProjectKey } from "../auth/middleware";
 import { HubError, restoreError } from "../errors";
@@ -15,9 +16,10 @@ import { eventSourcingRoutes } from "./eventsourcing";
 import { keyValueRoutes } from "./keyvalue";
 import { logRoutes } from "./logs";
 import { metricsRoutes, prometheusRoutes } from "./metrics";
-import { doc, openApiDocument } from "./openapi";
+import { doc, openApiDocument, params } from "./openapi";
 import { schedulingRoutes } from "./scheduling";
 import { searchRoutes } from "./search";
+import { nameSchema } from "./validation";
 
 /** The Hono environment of every route. */
 export type HubEnv = { Bindings: Cloudflare.Env };
@@ -27,7 +29,7 @@ export function createApp(): Hono<HubEnv> {
   const app = new Hono<HubEnv>();
   app.get("/health", doc({ summary: "Liveness", tag: "hub", open: true }), (c) => c.text("Healthy"));
   // Registered before the routes so that it runs first for every project route.
-  app.use("/api/projects/:projectId/*", requireProjectKey);
+  app.use("/api/projects/:projectId/*", params(z.object({ projectId: nameSchema })), requireProjectKey);
   app.route("/admin", adminRoutes);
   app.route("/api/projects/:projectId/logs", logRoutes);
   app.route("/api/projects/:projectId/consumers", consumerRoutes);

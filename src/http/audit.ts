@@ -8,24 +8,13 @@ import { z } from "zod";
 import { readAuditedMessage } from "../audit/audited-message";
 import { searchAudit } from "../audit/audit-query";
 import { projectLag } from "../audit/lag";
-import { NAME } from "../log/log-path";
 import { stringifyJson } from "../protocol/json";
-import { type LogType, logTypeOf, parseMessageType } from "../protocol/messages";
 import type { HubEnv } from "./app";
-import { doc, query } from "./openapi";
-import { MESSAGE_TYPE_SOURCE, parseWith, projectParam } from "./validation";
+import { doc, params, query } from "./openapi";
+import { logTypeSchema, nameSchema, projectParam } from "./validation";
 
 /** Most hits per page. */
 export const MAX_AUDIT_PAGE = 1000;
-
-const logType = z.string().regex(new RegExp(`^${MESSAGE_TYPE_SOURCE}$`), "a log type").transform((name, ctx): LogType => {
-  const type = parseMessageType(name);
-  if (type === null || type === "NOTIFICATION") {
-    ctx.addIssue({ code: "custom", message: `unknown log type "${name}"` });
-    return z.NEVER;
-  }
-  return logTypeOf(type);
-});
 
 // Epoch milliseconds or an ISO 8601 time (a date, or a date and time with an optional zone).
 const instant = z.string().regex(/^(\d{1,15}|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?)$/, "an epoch millisecond or ISO 8601 time").transform((text, ctx): number => {
@@ -40,8 +29,8 @@ const instant = z.string().regex(/^(\d{1,15}|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{
 const key = z.string().min(1).max(500);
 
 const searchQuery = z.object({
-  type: logType.optional(),
-  topic: z.string().regex(NAME, "a topic name").optional(),
+  type: logTypeSchema.optional(),
+  topic: nameSchema.optional(),
   since: instant.optional(),
   until: instant.optional(),
   messageId: key.optional(),
@@ -54,19 +43,20 @@ const searchQuery = z.object({
 });
 
 const messageQuery = z.object({
-  topic: z.string().regex(NAME, "a topic name").optional(),
+  topic: nameSchema.optional(),
   partition: z.coerce.number().int().min(0).max(127).optional(),
 });
-const messageParams = messageQuery.extend({ type: logType, index: z.string().regex(/^\d{1,19}$/, "an index") });
+const messageParams = z.object({ type: logTypeSchema, index: z.string().regex(/^\d{1,19}$/, "an index") });
 
 /** Routes under `/api/projects/:projectId/audit`. */
 export const auditRoutes = new Hono<HubEnv>()
   .get("/messages", doc({ summary: "Search the audit trail", tag: "audit" }), query(searchQuery), async (c) => {
     return c.json(await searchAudit(c.env.DB, projectParam(c), c.req.valid("query")));
   })
-  .get("/messages/:type/:index", doc({ summary: "An audited message in full", tag: "audit" }), query(messageQuery), async (c) => {
-    const p = parseWith(messageParams, { ...c.req.query(), type: c.req.param("type"), index: c.req.param("index") }, "path");
-    const found = await readAuditedMessage(c.env, projectParam(c), { type: p.type, topic: p.topic ?? null, index: BigInt(p.index), partition: p.partition });
+  .get("/messages/:type/:index", doc({ summary: "An audited message in full", tag: "audit" }), params(messageParams), query(messageQuery), async (c) => {
+    const { type, index } = c.req.valid("param");
+    const { topic, partition } = c.req.valid("query");
+    const found = await readAuditedMessage(c.env, projectParam(c), { type, topic: topic ?? null, index: BigInt(index), partition });
     // The stored message carries its index as a JSON number beyond 2^53: embedded as it is.
     return c.body(stringifyJson(found), 200, { "content-type": "application/json" });
   })

@@ -3,30 +3,31 @@
  * tracker of the consumer is connected) and the full picture the console draws (trackers, their
  * segment ranges and the position of each of the 128 segments, beside the lag).
  */
-import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
-import { BadRequest } from "../errors";
-import { NAME, logAddress } from "../log/log-path";
+import { logAddress } from "../log/log-path";
 import { stringifyJson } from "../protocol/json";
-import { parseMessageType } from "../protocol/messages";
 import { consumerLag } from "../tracking/consumer-lag";
 import type { ConsumerTarget } from "../tracking/consumer-name";
 import { consumerObjectName } from "../tracking/consumer-name";
 import type { ConsumerDescription } from "../../durable-objects/Consumer";
 import type { HubEnv } from "./app";
-import { doc, query } from "./openapi";
-import { projectParam } from "./validation";
+import { doc, params, query } from "./openapi";
+import { messageTypeSchema, nameSchema, projectParam } from "./validation";
 
-const topicQuery = z.object({ topic: z.string().regex(NAME, "a topic name").optional() });
+/** The query of every consumer route: the topic of a CUSTOM or DOCUMENT log. */
+export const topicQuery = z.object({ topic: nameSchema.optional() });
 
-/** The consumer a `/:type/:consumer` route names. */
-export function consumerTarget(c: Context<HubEnv>): ConsumerTarget {
-  const messageType = parseMessageType(c.req.param("type") ?? "");
-  if (!messageType) throw new BadRequest(`unknown message type "${c.req.param("type")}"`);
-  const consumer = c.req.param("consumer") ?? "";
-  if (!NAME.test(consumer)) throw new BadRequest(`consumer must match ${NAME.source}`);
-  return { log: logAddress(projectParam(c), messageType, c.req.query("topic")), messageType, consumer };
+/** The path of every consumer route: the message type read and the consumer's name. */
+export const consumerParams = z.object({ type: messageTypeSchema, consumer: nameSchema });
+
+/** The consumer a route names, from its validated path and query. */
+export function consumerTarget(
+  projectId: string,
+  path: z.infer<typeof consumerParams>,
+  query: z.infer<typeof topicQuery>,
+): ConsumerTarget {
+  return { log: logAddress(projectId, path.type, query.topic), messageType: path.type, consumer: path.consumer };
 }
 
 /** The Consumer object of `target`. */
@@ -40,11 +41,11 @@ function json(value: unknown): Response {
 
 /** Routes under `/api/projects/:projectId/consumers`. */
 export const consumerRoutes = new Hono<HubEnv>()
-  .get("/:type/:consumer/lag", doc({ summary: "A consumer's lag per partition", tag: "consumers" }), query(topicQuery), async (c) => {
-    return json(await consumerLag(c.env, consumerTarget(c)));
+  .get("/:type/:consumer/lag", doc({ summary: "A consumer's lag per partition", tag: "consumers" }), params(consumerParams), query(topicQuery), async (c) => {
+    return json(await consumerLag(c.env, consumerTarget(projectParam(c), c.req.valid("param"), c.req.valid("query"))));
   })
-  .get("/:type/:consumer", doc({ summary: "A consumer's trackers, position per segment and lag", tag: "consumers" }), query(topicQuery), async (c) => {
-    const target = consumerTarget(c);
+  .get("/:type/:consumer", doc({ summary: "A consumer's trackers, position per segment and lag", tag: "consumers" }), params(consumerParams), query(topicQuery), async (c) => {
+    const target = consumerTarget(projectParam(c), c.req.valid("param"), c.req.valid("query"));
     const [described, lag] = await Promise.all([
       consumerStub(c.env, target).describe(target) as Promise<ConsumerDescription>,
       consumerLag(c.env, target),

@@ -4,18 +4,17 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { BadRequest } from "../errors";
 import { appendToLog, readFromIndex, setRetention } from "../log/log-client";
 import { logAddress } from "../log/log-path";
 import { MAX_APPEND_MESSAGES } from "../log/producer-endpoint";
 import { segmentOf } from "../protocol/segment";
 import { fromBase64, toBase64 } from "../protocol/base64";
 import { parseJson, stringifyJson } from "../protocol/json";
-import { type MessageType, type SerializedMessage, parseMessageType } from "../protocol/messages";
+import type { SerializedMessage } from "../protocol/messages";
 import { MAX_READ_SIZE } from "../tracking/consumer-endpoint";
 import type { HubEnv } from "./app";
-import { doc, query } from "./openapi";
-import { jsonBody, projectParam } from "./validation";
+import { doc, params, query } from "./openapi";
+import { jsonBody, logTypeSchema, projectParam } from "./validation";
 
 const message = z
   .object({
@@ -40,16 +39,11 @@ const readQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_READ_SIZE).default(100),
   topic: z.string().optional(),
 });
+const logParams = z.object({ type: logTypeSchema });
 const retentionBody = z.object({ retentionSeconds: z.number().int().min(0).nullable() });
 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
-
-function typeParam(name: string): MessageType {
-  const type = parseMessageType(name);
-  if (!type || type === "NOTIFICATION") throw new BadRequest(`unknown log type "${name}"`);
-  return type;
-}
 
 /** Turns an HTTP message into a Flux SerializedMessage: plain payloads become JSON Data. */
 function toSerialized(m: z.infer<typeof message>): SerializedMessage {
@@ -81,22 +75,22 @@ function withPayload(text: string): unknown {
 
 /** Routes under `/api/projects/:projectId/logs`. */
 export const logRoutes = new Hono<HubEnv>()
-  .post("/:type/messages", doc({ summary: "Publish messages to a log", tag: "logs", body: publishBody, example: { messages: [{ payload: { orderId: "o-1" }, type: "OrderPlaced", routingKey: "o-1" }] } }), query(topicQuery), async (c) => {
-    const log = logAddress(projectParam(c), typeParam(c.req.param("type")), c.req.query("topic"));
+  .post("/:type/messages", doc({ summary: "Publish messages to a log", tag: "logs", body: publishBody, example: { messages: [{ payload: { orderId: "o-1" }, type: "OrderPlaced", routingKey: "o-1" }] } }), params(logParams), query(topicQuery), async (c) => {
+    const log = logAddress(projectParam(c), c.req.valid("param").type, c.req.valid("query").topic);
     const body = await jsonBody(c, publishBody);
     const totals = await appendToLog(c.env, log, body.messages.map(toSerialized));
     return c.json(totals);
   })
-  .get("/:type/messages", doc({ summary: "Read a log by index, payloads decoded", tag: "logs" }), query(readQuery), async (c) => {
-    const log = logAddress(projectParam(c), typeParam(c.req.param("type")), c.req.query("topic"));
+  .get("/:type/messages", doc({ summary: "Read a log by index, payloads decoded", tag: "logs" }), params(logParams), query(readQuery), async (c) => {
     const q = c.req.valid("query");
+    const log = logAddress(projectParam(c), c.req.valid("param").type, q.topic);
     const { indexes, messages } = await readFromIndex(c.env, log, BigInt(q.from ?? "0"), q.limit);
     const next = indexes.length ? indexes[indexes.length - 1] + 1n : null;
     const body = stringifyJson({ messages: messages.map(withPayload), nextIndex: next === null ? null : next.toString() });
     return c.body(body, 200, { "content-type": "application/json" });
   })
-  .put("/:type/retention", doc({ summary: "Set a log's retention", tag: "logs", body: retentionBody, example: { retentionSeconds: 3600 } }), query(topicQuery), async (c) => {
-    const log = logAddress(projectParam(c), typeParam(c.req.param("type")), c.req.query("topic"));
+  .put("/:type/retention", doc({ summary: "Set a log's retention", tag: "logs", body: retentionBody, example: { retentionSeconds: 3600 } }), params(logParams), query(topicQuery), async (c) => {
+    const log = logAddress(projectParam(c), c.req.valid("param").type, c.req.valid("query").topic);
     const { retentionSeconds } = await jsonBody(c, retentionBody);
     await setRetention(c.env, log, retentionSeconds);
     return c.json({ retentionSeconds });

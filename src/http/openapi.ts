@@ -39,6 +39,13 @@ export function query<T extends z.ZodType>(schema: T) {
   });
 }
 
+/** Validates the path parameters with `schema` (BadRequest naming the parameter) and documents them. */
+export function params<T extends z.ZodType>(schema: T) {
+  return validator("param", schema, (result) => {
+    if (!result.success) throw new BadRequest(issueText(result.error as readonly Issue[], "path"));
+  });
+}
+
 const errorBody = z.object({ error: z.string(), message: z.string() }).loose();
 
 /** Describes an operation: summary, tag, JSON body schema, success and error answers. */

@@ -7,9 +7,9 @@ import { z } from "zod";
 import { NotFound } from "../errors";
 import { stringifyJson } from "../protocol/json";
 import { cancelSchedule, getSchedule, listSchedules, putSchedules } from "../scheduling/client";
-import { httpScheduleSchema, parseHttpSchedule, parseScheduleId } from "../scheduling/input";
+import { httpScheduleSchema, parseHttpSchedule, scheduleIdSchema } from "../scheduling/input";
 import type { ListCursor } from "../scheduling/schedule";
-import { doc, query } from "./openapi";
+import { doc, params, query } from "./openapi";
 import { jsonBody, projectParam } from "./validation";
 
 /** Most schedules per listing page. */
@@ -33,6 +33,8 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(100),
 });
 
+const scheduleParams = z.object({ id: scheduleIdSchema });
+
 function json(value: unknown, status: 200 | 201 = 200): Response {
   return new Response(stringifyJson(value), { status, headers: { "content-type": "application/json" } });
 }
@@ -52,14 +54,14 @@ export const schedulingRoutes = new Hono<{ Bindings: Cloudflare.Env }>()
     const last = schedules.length === q.limit ? schedules[schedules.length - 1] : null;
     return json({ schedules, next: last && `${last.deadline}:${last.scheduleId}` });
   })
-  .get("/:id", doc({ summary: "One pending schedule", tag: "schedules" }), async (c) => {
-    const scheduleId = parseScheduleId(c.req.param("id"), "id");
+  .get("/:id", doc({ summary: "One pending schedule", tag: "schedules" }), params(scheduleParams), async (c) => {
+    const scheduleId = c.req.valid("param").id;
     const schedule = await getSchedule(c.env, projectParam(c), scheduleId);
     if (!schedule) throw new NotFound(`no pending schedule "${scheduleId}"`);
     return json(schedule);
   })
-  .delete("/:id", doc({ summary: "Cancel a schedule", tag: "schedules", ok: { status: 204, description: "cancelled" } }), async (c) => {
-    const scheduleId = parseScheduleId(c.req.param("id"), "id");
+  .delete("/:id", doc({ summary: "Cancel a schedule", tag: "schedules", ok: { status: 204, description: "cancelled" } }), params(scheduleParams), async (c) => {
+    const scheduleId = c.req.valid("param").id;
     if (!(await cancelSchedule(c.env, projectParam(c), scheduleId))) throw new NotFound(`no pending schedule "${scheduleId}"`);
     return c.body(null, 204);
   });

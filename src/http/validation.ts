@@ -6,16 +6,36 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { BadRequest } from "../errors";
 import { NAME } from "../log/log-path";
-import { MESSAGE_TYPES } from "../protocol/messages";
+import { type LogType, MESSAGE_TYPES, type MessageType } from "../protocol/messages";
+
+const spelled = (types: readonly string[]) => `(?:${types.flatMap((t) => [t.toLowerCase(), t]).join("|")})`;
 
 /**
  * A message type name in lower or upper case (`event`, `EVENT`), as a regex source without
  * anchors: schemas carry it as a `pattern` so that the OpenAPI document states the names too.
  */
-export const MESSAGE_TYPE_SOURCE = `(?:${MESSAGE_TYPES.flatMap((t) => [t.toLowerCase(), t]).join("|")})`;
+export const MESSAGE_TYPE_SOURCE = spelled(MESSAGE_TYPES);
 
 /** A user-chosen name (project, topic, consumer) as a regex source without anchors. */
 export const NAME_SOURCE = NAME.source.slice(1, -1);
+
+// Errors name the value the caller sent, not just the rule it broke.
+const naming = (rule: string) => ({ error: (issue: { input?: unknown }) => `"${String(issue.input)}" is not ${rule}` });
+
+/** A user-chosen name: project, topic, consumer. */
+export const nameSchema = z.string().regex(NAME, naming("a name (letters, digits and ._-:$@, 1 to 200 of them)"));
+
+/** Any Flux message type. */
+export const messageTypeSchema = z
+  .string()
+  .regex(new RegExp(`^${MESSAGE_TYPE_SOURCE}$`), naming("a message type"))
+  .transform((name) => name.toUpperCase() as MessageType);
+
+/** A message type that has a log of its own: all but NOTIFICATION, which is the EVENT log read as a broadcast. */
+export const logTypeSchema = z
+  .string()
+  .regex(new RegExp(`^${spelled(MESSAGE_TYPES.filter((t) => t !== "NOTIFICATION"))}$`), naming("a log type (a message type other than notification)"))
+  .transform((name) => name.toUpperCase() as LogType);
 
 /** Parses `value` with `schema`, or throws BadRequest naming the field. */
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
@@ -39,7 +59,5 @@ export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Prom
 
 /** The `:projectId` path parameter, checked. */
 export function projectParam(c: Context): string {
-  const projectId = c.req.param("projectId") ?? "";
-  if (!NAME.test(projectId)) throw new BadRequest(`projectId "${projectId}" has characters outside ${NAME.source}`);
-  return projectId;
+  return parseWith(nameSchema, c.req.param("projectId") ?? "", "projectId");
 }

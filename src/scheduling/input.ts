@@ -26,7 +26,8 @@ const MAX_DEADLINE = 8.64e15;
 
 const mustBe = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${what}`);
 
-const scheduleIdSchema = z
+/** A scheduleId: a non-empty string of bounded length. */
+export const scheduleIdSchema = z
   .string({ error: mustBe("a string") })
   .min(1, "must not be empty")
   .max(MAX_SCHEDULE_ID_LENGTH, `must be at most ${MAX_SCHEDULE_ID_LENGTH} characters`);

@@ -1,7 +1,7 @@
 /**
  * The OpenAPI document at /openapi.json: valid OpenAPI 3.1 (checked by @readme/openapi-parser),
  * describing every route of the HTTP application, and never accepting a request the route
- * rejects: each documented body example and query parameter is varied (fields removed, replaced by
+ * rejects: each documented body example, path and query parameter is varied (fields removed, replaced by
  * values of other types and ranges), sent to a real hub, and every variation the hub answers with
  * 400 must fail the document's schema too (Ajv, JSON Schema 2020-12, as OpenAPI 3.1 uses). Query
  * probes run first: the body probes end with the admin example, whose first key closes the hub.
@@ -43,6 +43,7 @@ function concretePath(path: string): string {
 }
 
 const ODD_VALUES: unknown[] = [null, 42, -1, 1.5, 0, "", "x", "9".repeat(25), true, [], {}, [1], { a: 1 }];
+const ODD_PATH = ["x y", "notification", "NOTIFICATION", "Event", "a/b", "9".repeat(250), "-1", "1.5", "a'b", "é"];
 const ODD_QUERY = ["", "x", "-1", "0", "1.5", "99999999999999999999", "1700000000000", "2026-01-01T00:00:00Z", "a:b", "event/x/y"];
 
 /** Variations of `value`: each field (to `depth` levels) removed or replaced by an odd value. */
@@ -112,6 +113,28 @@ describe("the OpenAPI document", () => {
     expect(failures).toEqual([]);
     expect(rejected).toBeGreaterThan(20);
   });
+  it("rejects every path parameter value the route rejects", async () => {
+    const ajv = new Ajv2020({ strict: false });
+    const failures: string[] = [];
+    let rejected = 0;
+    // Creating a key closes the open hub: its path is probed through the admin GET and DELETE.
+    for (const { path, method, op } of operations().filter((o) => !(o.method === "post" && o.path.startsWith("/admin/")))) {
+      const media = op.requestBody?.content?.["application/json"];
+      for (const param of (op.parameters ?? []).filter((p: Json) => p.in === "path")) {
+        const check = ajv.compile(param.schema ?? {});
+        for (const value of ODD_PATH) {
+          const url = `${hub.url}${concretePath(path.replace(`{${param.name}}`, encodeURIComponent(value)))}`;
+          const res = await fetch(url, { method: method.toUpperCase(), headers: headersFor(path, Boolean(media)), body: media ? JSON.stringify(media.example) : undefined });
+          if (res.status !== 400) continue;
+          rejected++;
+          if (check(value)) failures.push(`${method.toUpperCase()} ${path} with ${param.name}=${value} → ${await res.text()}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(rejected).toBeGreaterThan(20);
+  });
+
   it("accepts each body example the route accepts, and rejects every variation the route rejects", async () => {
     const ajv = new Ajv2020({ strict: false, allErrors: false });
     const failures: string[] = [];
