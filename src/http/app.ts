@@ -19,6 +19,7 @@ import { metricsRoutes, prometheusRoutes } from "./metrics";
 import { doc, openApiDocument, params } from "./openapi";
 import { schedulingRoutes } from "./scheduling";
 import { searchRoutes } from "./search";
+import { searchOverviewRoutes } from "./search-overview";
 import { nameSchema } from "./validation";
 
 /** The Hono environment of every route. */
@@ -39,6 +40,7 @@ export function createApp(): Hono<HubEnv> {
   app.route("/api/projects/:projectId/kv", keyValueRoutes);
   app.route("/api/projects/:projectId/schedules", schedulingRoutes);
   app.route("/api/projects/:projectId/search", searchRoutes);
+  app.route("/api/projects/:projectId/search", searchOverviewRoutes);
   app.route("/api/projects/:projectId/metrics", metricsRoutes);
   app.route("/metrics", prometheusRoutes);
   let document: Promise<unknown> | null = null;

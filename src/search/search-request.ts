@@ -38,7 +38,8 @@ const queryFields = {
   before: z.string().nullish().describe("ISO-8601"),
   constraints: z.union([z.array(constraintShape), constraintShape]).nullish(),
 };
-const searchQueryShape = z.union([
+/** What parseSearchQuery accepts, as a zod schema for the document. */
+export const searchQueryShape = z.union([
   z.looseObject({ collection: collectionNames, ...queryFields }),
   z.looseObject({ collections: collectionNames, ...queryFields }),
 ]);

@@ -186,6 +186,33 @@ describe("the web console", () => {
   });
 });
 
+describe("the web console's search page", () => {
+  it("lists collections, searches with a constraint and shows the facets of the matches", async () => {
+    const documents = [["o-1", "open", "nl"], ["o-2", "open", "be"], ["o-3", "closed", "nl"]].map(([id, status, country]) => ({
+      id, value: { status, country }, timestamp: Date.now(), facets: [{ name: "status", value: status }, { name: "country", value: country }],
+    }));
+    const indexed = await fetch(`${hub.url}/api/projects/public/search/collections/orders/documents`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ documents }),
+    });
+    expect(indexed.status).toBe(200);
+    const { page, errors } = await openPage(hub);
+    await page.goto(hub.url + "/documents");
+    await page.getByTestId("collections").locator("tr", { hasText: "orders" }).getByText("3").waitFor();
+    await page.locator('input[name="collection"]').fill("orders");
+    await page.locator("select").selectOption("match");
+    await page.locator('input[aria-label="constraint value"]').fill("open");
+    await page.locator('input[aria-label="constraint path"]').fill("status");
+    await page.getByRole("button", { name: "Add constraint" }).click();
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect.poll(() => page.getByTestId("matches").locator("tbody tr").count()).toBe(2);
+    await page.getByTestId("facets").getByText("open (2)", { exact: false }).waitFor();
+    expect(await page.getByTestId("facets").textContent()).not.toContain("closed");
+    await shot(page, "search");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe("the web console with API keys", () => {
   let closed: Hub;
   beforeAll(async () => {
