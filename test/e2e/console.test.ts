@@ -113,6 +113,57 @@ describe("the web console", () => {
     await page.close();
   });
 
+  it("follows a command's correlation to the events it caused, and refreshes the overview by itself", async () => {
+    const [command] = await publish(hub.wsUrl, "command", [{ orderId: "o-corr" }], () => ({ type: "com.example.PlaceOrder" }));
+    await publishEvents(hub, [{ orderId: "o-corr", placed: true }], "com.example.OrderPlaced", {});
+    await publish(hub.wsUrl, "event", [{ orderId: "o-corr", caused: true }], () => ({ type: "com.example.OrderPriced", metadata: { $correlationId: command.messageId } }));
+    const { page, errors } = await openPage(hub);
+    await page.goto(hub.url + "/messages?type=command");
+    await page.getByTestId("messages").getByText('{"orderId":"o-corr"}').click();
+    // The audit feed indexes asynchronously: follow again until the caused event is there.
+    await expect.poll(async () => {
+      await page.getByRole("button", { name: "Follow correlation" }).click();
+      return page.getByTestId("message-details").getByText("OrderPriced").count();
+    }, { timeout: 15_000, interval: 500 }).toBe(1);
+    expect(await page.getByTestId("message-details").getByText("OrderPlaced").count()).toBe(0);
+    await shot(page, "correlation");
+
+    await page.goto(hub.url + "/");
+    const eventCount = page.getByTestId("logs").locator("tr", { hasText: "EVENT" }).locator("td").nth(1);
+    const before = Number(await eventCount.textContent());
+    await publishEvents(hub, [{ refresh: 1 }, { refresh: 2 }]);
+    await expect.poll(async () => Number(await eventCount.textContent()), { timeout: 15_000 }).toBe(before + 2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows an aggregate's events and snapshot, and looks up a key", async () => {
+    const data = (value: unknown, type: string) => ({ value: Buffer.from(JSON.stringify(value)).toString("base64"), type, revision: 0, format: "json" });
+    const appended = await fetch(`${hub.url}/api/projects/public/aggregates/cart-1/events`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ events: [{ ...message({ sku: "a-1" }, { type: "com.example.ItemAdded" }) }, { ...message({ sku: "b-2" }, { type: "com.example.ItemAdded" }) }] }),
+    });
+    expect(appended.status).toBe(201);
+    for (const [key, value] of [["$snapshot_cart-1", data({ items: ["a-1", "b-2"] }, "com.example.Cart")], ["greeting", data({ hello: "world" }, "com.example.Greeting")]] as const) {
+      const put = await fetch(`${hub.url}/api/projects/public/kv/${encodeURIComponent(key)}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(value) });
+      expect(put.status).toBe(204);
+    }
+    const { page, errors } = await openPage(hub);
+    await page.goto(hub.url + "/aggregates");
+    await page.locator('input[name="aggregateId"]').fill("cart-1");
+    await page.getByRole("button", { name: "Load" }).click();
+    await expect.poll(() => page.getByTestId("events").locator("tbody tr").count()).toBe(2);
+    await page.getByText('"b-2"', { exact: false }).first().waitFor();
+    await page.locator("main").getByText("com.example.Cart").waitFor();
+    await shot(page, "aggregate");
+    await page.goto(hub.url + "/kv");
+    await page.locator('input[name="key"]').fill("greeting");
+    await page.getByRole("button", { name: "Look up" }).click();
+    await page.locator("main").getByText('"hello": "world"').waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("loads every page without console errors", async () => {
     const { page, errors } = await openPage(hub);
     const pages = ["/", "/messages", "/consumers", "/consumers/event/billing", "/errors", "/schedules", "/aggregates", "/documents", "/kv", "/keys", "/reference.html"];

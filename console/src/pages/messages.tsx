@@ -232,7 +232,7 @@ export function Messages() {
           actions={
             <span class="row">
               <button class="secondary" disabled={history.length === 0} onClick={() => void load(history[history.length - 1], history.slice(0, -1))}>◀ previous</button>
-              <button class="secondary" disabled={!page?.nextIndex} onClick={() => page?.nextIndex && void load(page.nextIndex, [...history, from])}>next ▶</button>
+              <button class="secondary" disabled={!page?.nextIndex || page.messages.length < limit} onClick={() => page?.nextIndex && void load(page.nextIndex, [...history, from])}>next ▶</button>
             </span>
           }
         >
