@@ -4,7 +4,8 @@
  * browser and the live tail, a position reset changes the lag shown, cancelling a schedule removes
  * it, and a key of one project shows nothing of another. Screenshots go to test-results/console/.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { join, resolve } from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -60,7 +61,19 @@ function publishEvents(base: Hub, payloads: unknown[], type = "com.example.Order
   return publish(base.wsUrl, "event", payloads, () => ({ type }), params);
 }
 
+/** The console's budget on a slow connection: what index.html loads, gzipped (the README states the size). */
+const BUDGET_BYTES = 60 * 1024;
+
 describe("the web console", () => {
+  it(`loads at most ${BUDGET_BYTES / 1024} KB gzipped`, () => {
+    const dist = resolve(import.meta.dirname, "../../console/dist");
+    const html = readFileSync(join(dist, "index.html"));
+    const assets = [...html.toString().matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => readFileSync(join(dist, m[1])));
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    const total = [html, ...assets].reduce((n, file) => n + gzipSync(file, { level: 9 }).length, 0);
+    expect(total).toBeLessThan(BUDGET_BYTES);
+  });
+
   it("serves the console at / and client routes, while API paths still reach the Worker", async () => {
     for (const path of ["/", "/messages", "/consumers/event/x"]) {
       const res = await fetch(hub.url + path, { headers: { "sec-fetch-mode": "navigate", accept: "text/html" } });
