@@ -32,6 +32,8 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     reportCompressedSize: false,
-    rollupOptions: { input: { main: resolve(import.meta.dirname, "index.html"), reference: resolve(import.meta.dirname, "reference.html") } },
+    rollupOptions: {
+      input: { main: resolve(import.meta.dirname, "index.html"), reference: resolve(import.meta.dirname, "reference.html") },
+    },
   },
 });

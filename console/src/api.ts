@@ -9,7 +9,11 @@ const ADMIN = "flux-console-admin";
 
 /** A failed call: the HTTP status and the hub's `{error, message}`. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -40,7 +44,9 @@ export function remember(kind: "key" | "admin", value: string | null): void {
 
 type Reviver = (this: unknown, key: string, value: unknown, context?: { source?: string }) => unknown;
 const keepBigIntegers: Reviver = (_key, value, context) =>
-  typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source ? context.source : value;
+  typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source
+    ? context.source
+    : value;
 
 /** Parses JSON, big integers as strings. */
 export function parseJson(text: string): unknown {
@@ -59,7 +65,8 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   }
   const response = await fetch(path, { ...init, headers, body });
   const text = await response.text();
-  const parsed = text && response.headers.get("content-type")?.includes("json") ? (parseJson(text) as Record<string, unknown>) : text;
+  const parsed =
+    text && response.headers.get("content-type")?.includes("json") ? (parseJson(text) as Record<string, unknown>) : text;
   if (!response.ok) {
     const e = (typeof parsed === "object" ? parsed : {}) as { error?: string; message?: string };
     if (response.status === 401) unauthorized(e.message ?? "a key is needed");

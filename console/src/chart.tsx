@@ -14,7 +14,16 @@ export function RateChart(props: { x: number[]; series: { name: string; values: 
       {
         width: host.current.clientWidth || 800,
         height: 220,
-        series: [{}, ...props.series.map((s, i) => ({ label: s.name, stroke: COLORS[i % COLORS.length], width: 2, points: { show: false }, value: (_u: uPlot, v: number | null) => (v === null ? "" : `${v.toFixed(2)}/s`) }))],
+        series: [
+          {},
+          ...props.series.map((s, i) => ({
+            label: s.name,
+            stroke: COLORS[i % COLORS.length],
+            width: 2,
+            points: { show: false },
+            value: (_u: uPlot, v: number | null) => (v === null ? "" : `${v.toFixed(2)}/s`),
+          })),
+        ],
         axes: [{}, { label: "messages/s", size: 60 }],
         scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
       },

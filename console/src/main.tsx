@@ -54,11 +54,20 @@ function AccessDialog(props: { reason: string; onDone: () => void }) {
             <option value="admin">Admin secret</option>
           </select>
         </label>
-        <input type="password" name="credential" placeholder="fxk_…" value={value} onInput={(e) => setValue(e.currentTarget.value)} autoFocus />
+        <input
+          type="password"
+          name="credential"
+          placeholder="fxk_…"
+          value={value}
+          onInput={(e) => setValue(e.currentTarget.value)}
+          autoFocus
+        />
         <p class="hint">Kept in this tab only (sessionStorage), never in the URL.</p>
         <div class="row">
           <button type="submit">Use</button>
-          <button type="button" class="secondary" onClick={props.onDone}>Cancel</button>
+          <button type="button" class="secondary" onClick={props.onDone}>
+            Cancel
+          </button>
         </div>
       </form>
     </div>
@@ -81,14 +90,18 @@ function App() {
       <nav class="top">
         <strong class="brand">flux-edge</strong>
         {PAGES.map(([href, label]) => (
-          <Link key={href} href={href} class={(href === "/" ? location === "/" : location.startsWith(href)) ? "active" : ""}>{label}</Link>
+          <Link key={href} href={href} class={(href === "/" ? location === "/" : location.startsWith(href)) ? "active" : ""}>
+            {label}
+          </Link>
         ))}
         <span class="spacer" />
         <label class="project">
           project
           <input value={project} onChange={(e) => changeProject(e.currentTarget.value.trim() || "public")} aria-label="project" />
         </label>
-        <button class="secondary" onClick={() => setAsking("Enter a project API key, or the admin secret for API keys.")}>Access</button>
+        <button class="secondary" onClick={() => setAsking("Enter a project API key, or the admin secret for API keys.")}>
+          Access
+        </button>
         <a href="/reference.html">API reference</a>
       </nav>
       <main>
@@ -96,14 +109,18 @@ function App() {
           <Route path="/" component={Overview} />
           <Route path="/messages" component={Messages} />
           <Route path="/consumers" component={Consumers} />
-          <Route path="/consumers/:type/:consumer">{(params) => <ConsumerPage type={params.type} consumer={params.consumer} />}</Route>
+          <Route path="/consumers/:type/:consumer">
+            {(params) => <ConsumerPage type={params.type} consumer={params.consumer} />}
+          </Route>
           <Route path="/errors" component={Errors} />
           <Route path="/schedules" component={Schedules} />
           <Route path="/aggregates" component={Aggregates} />
           <Route path="/documents" component={Documents} />
           <Route path="/kv" component={KeyValue} />
           <Route path="/keys" component={Keys} />
-          <Route><p>No such page.</p></Route>
+          <Route>
+            <p>No such page.</p>
+          </Route>
         </Switch>
       </main>
       {asking !== null && (

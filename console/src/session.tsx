@@ -1,13 +1,14 @@
 /**
- * The console's session: the project shown (kept in localStorage, it is no secret) and the access
- * generation that makes pages load again after the key changes. The key or admin secret lives in sessionStorage (api.ts), never in the URL.
+ * The console's session: the project shown (kept in localStorage, it is no secret) and a generation
+ * that makes pages load again after the credential changes. The key or admin secret itself lives in
+ * sessionStorage (api.ts), never in the URL.
  */
 import { createContext } from "preact";
 
 /** What every page reads from the session. */
 export interface SessionState {
   project: string;
-  /** Bumped whenever the credential or project changes, so that pages load again. */
+  /** Bumped whenever the credential changes, so that pages load again. */
   generation: number;
 }
 

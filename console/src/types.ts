@@ -3,8 +3,23 @@
 export interface Metrics {
   projectId: string;
   at: number;
-  logs: { type: string; topic: string | null; messagesAppended: number; messagesLastMinute: number; minutes: { minute: number; messages: number }[] }[];
-  consumers: { messageType: string; topic: string | null; consumer: string; messagesBehind: number; atLeast: boolean; secondsBehind: number; trackers: number; activeTrackers: number }[];
+  logs: {
+    type: string;
+    topic: string | null;
+    messagesAppended: number;
+    messagesLastMinute: number;
+    minutes: { minute: number; messages: number }[];
+  }[];
+  consumers: {
+    messageType: string;
+    topic: string | null;
+    consumer: string;
+    messagesBehind: number;
+    atLeast: boolean;
+    secondsBehind: number;
+    trackers: number;
+    activeTrackers: number;
+  }[];
   sessions: { clientName: string; sockets: number }[];
 }
 

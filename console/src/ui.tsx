@@ -15,7 +15,11 @@ export interface Load<T> {
 /** Runs `fetcher` now, whenever `deps` change and, with `everyMs`, on that interval. */
 export function useLoad<T>(fetcher: () => Promise<T>, deps: unknown[], everyMs?: number): Load<T> {
   const session = useContext(Session);
-  const [state, setState] = useState<{ data: T | null; error: Error | null; loading: boolean }>({ data: null, error: null, loading: true });
+  const [state, setState] = useState<{ data: T | null; error: Error | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: true,
+  });
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   useEffect(() => {
@@ -44,7 +48,12 @@ export function useLoad<T>(fetcher: () => Promise<T>, deps: unknown[], everyMs?:
 export function ErrorNote({ error }: { error: Error | null }) {
   if (!error) return null;
   const code = error instanceof ApiError ? `${error.status} ${error.code}: ` : "";
-  return <p class="error" role="alert">{code}{error.message}</p>;
+  return (
+    <p class="error" role="alert">
+      {code}
+      {error.message}
+    </p>
+  );
 }
 
 /** A titled section. */

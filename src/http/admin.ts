@@ -46,28 +46,58 @@ async function createRequest(text: string): Promise<z.infer<typeof createBody>> 
 
 /** Routes under `/admin`. */
 export const adminRoutes = new Hono<HubEnv>()
-  .use(createMiddleware<HubEnv>(async (c, next) => {
-    await requireAdmin(c.env, c.req.raw);
-    await next();
-  }))
-  .post("/projects/:projectId/keys", doc({ summary: "Create an API key (shown once)", tag: "admin", body: createBody, example: { label: "ci" }, ok: { status: 201, description: "created" } }), params(projectParams), async (c) => {
-    const { projectId } = c.req.valid("param");
-    const { label } = await createRequest(await c.req.text());
-    const plaintext = generateKey();
-    const key: StoredKey = { hash: await hashKey(plaintext), id: crypto.randomUUID(), projectId, label: label ?? null, createdAt: Date.now(), revokedAt: null };
-    await insertKey(c.env.DB, key);
-    noteKeyCreated();
-    rememberKey(key);
-    return c.json({ ...view(key), key: plaintext }, 201);
-  })
-  .get("/projects/:projectId/keys", doc({ summary: "A project's API keys (no secrets)", tag: "admin" }), params(projectParams), async (c) => {
-    const keys = await listKeys(c.env.DB, c.req.valid("param").projectId);
-    return c.json({ keys: keys.map(view) });
-  })
-  .delete("/projects/:projectId/keys/:keyId", doc({ summary: "Revoke an API key", tag: "admin" }), params(keyParams), async (c) => {
-    const { projectId, keyId } = c.req.valid("param");
-    const key = await revokeKey(c.env.DB, projectId, keyId, Date.now());
-    if (key === null) throw new NotFound(`project "${projectId}" has no API key ${keyId}`);
-    rememberKey(key);
-    return c.json(view(key));
-  });
+  .use(
+    createMiddleware<HubEnv>(async (c, next) => {
+      await requireAdmin(c.env, c.req.raw);
+      await next();
+    }),
+  )
+  .post(
+    "/projects/:projectId/keys",
+    doc({
+      summary: "Create an API key (shown once)",
+      tag: "admin",
+      body: createBody,
+      example: { label: "ci" },
+      ok: { status: 201, description: "created" },
+    }),
+    params(projectParams),
+    async (c) => {
+      const { projectId } = c.req.valid("param");
+      const { label } = await createRequest(await c.req.text());
+      const plaintext = generateKey();
+      const key: StoredKey = {
+        hash: await hashKey(plaintext),
+        id: crypto.randomUUID(),
+        projectId,
+        label: label ?? null,
+        createdAt: Date.now(),
+        revokedAt: null,
+      };
+      await insertKey(c.env.DB, key);
+      noteKeyCreated();
+      rememberKey(key);
+      return c.json({ ...view(key), key: plaintext }, 201);
+    },
+  )
+  .get(
+    "/projects/:projectId/keys",
+    doc({ summary: "A project's API keys (no secrets)", tag: "admin" }),
+    params(projectParams),
+    async (c) => {
+      const keys = await listKeys(c.env.DB, c.req.valid("param").projectId);
+      return c.json({ keys: keys.map(view) });
+    },
+  )
+  .delete(
+    "/projects/:projectId/keys/:keyId",
+    doc({ summary: "Revoke an API key", tag: "admin" }),
+    params(keyParams),
+    async (c) => {
+      const { projectId, keyId } = c.req.valid("param");
+      const key = await revokeKey(c.env.DB, projectId, keyId, Date.now());
+      if (key === null) throw new NotFound(`project "${projectId}" has no API key ${keyId}`);
+      rememberKey(key);
+      return c.json(view(key));
+    },
+  );

@@ -44,8 +44,12 @@ export function createApp(): Hono<HubEnv> {
   app.route("/api/projects/:projectId/metrics", metricsRoutes);
   app.route("/metrics", prometheusRoutes);
   let document: Promise<unknown> | null = null;
-  app.get("/openapi.json", doc({ summary: "This document", tag: "hub", open: true }), async (c) => c.json(await (document ??= openApiDocument(app as never))));
-  app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  app.get("/openapi.json", doc({ summary: "This document", tag: "hub", open: true }), async (c) =>
+    c.json(await (document ??= openApiDocument(app))),
+  );
+  app.notFound((c) =>
+    c.json({ error: "not_found", message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404),
+  );
   app.onError((error, c) => {
     const err = restoreError(error);
     if (err instanceof HubError) return c.json(err.toJSON(), err.status as 400);

@@ -17,14 +17,20 @@ import { logTypeSchema, nameSchema, projectParam } from "./validation";
 export const MAX_AUDIT_PAGE = 1000;
 
 // Epoch milliseconds or an ISO 8601 time (a date, or a date and time with an optional zone).
-const instant = z.string().regex(/^(\d{1,15}|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?)$/, "an epoch millisecond or ISO 8601 time").transform((text, ctx): number => {
-  const millis = /^\d{1,15}$/.test(text) ? Number(text) : Date.parse(text);
-  if (Number.isNaN(millis)) {
-    ctx.addIssue({ code: "custom", message: "an epoch millisecond or ISO 8601 time" });
-    return z.NEVER;
-  }
-  return millis;
-});
+const instant = z
+  .string()
+  .regex(
+    /^(\d{1,15}|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?)$/,
+    "an epoch millisecond or ISO 8601 time",
+  )
+  .transform((text, ctx): number => {
+    const millis = /^\d{1,15}$/.test(text) ? Number(text) : Date.parse(text);
+    if (Number.isNaN(millis)) {
+      ctx.addIssue({ code: "custom", message: "an epoch millisecond or ISO 8601 time" });
+      return z.NEVER;
+    }
+    return millis;
+  });
 
 const key = z.string().min(1).max(500);
 
@@ -39,7 +45,13 @@ const searchQuery = z.object({
   payloadType: key.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE).default(100),
   // Opaque: only a `next` this API returned is a cursor, which no schema can say.
-  cursor: z.string().min(1).max(2000).regex(/^[A-Za-z0-9_-]+$/, "a cursor this API returned").meta({ "x-opaque": true }).optional(),
+  cursor: z
+    .string()
+    .min(1)
+    .max(2000)
+    .regex(/^[A-Za-z0-9_-]+$/, "a cursor this API returned")
+    .meta({ "x-opaque": true })
+    .optional(),
 });
 
 const messageQuery = z.object({
@@ -53,11 +65,24 @@ export const auditRoutes = new Hono<HubEnv>()
   .get("/messages", doc({ summary: "Search the audit trail", tag: "audit" }), query(searchQuery), async (c) => {
     return c.json(await searchAudit(c.env.DB, projectParam(c), c.req.valid("query")));
   })
-  .get("/messages/:type/:index", doc({ summary: "An audited message in full", tag: "audit" }), params(messageParams), query(messageQuery), async (c) => {
-    const { type, index } = c.req.valid("param");
-    const { topic, partition } = c.req.valid("query");
-    const found = await readAuditedMessage(c.env, projectParam(c), { type, topic: topic ?? null, index: BigInt(index), partition });
-    // The stored message carries its index as a JSON number beyond 2^53: embedded as it is.
-    return c.body(stringifyJson(found), 200, { "content-type": "application/json" });
-  })
-  .get("/lag", doc({ summary: "How far the audit feed is behind", tag: "audit" }), async (c) => c.json(await projectLag(c.env, projectParam(c))));
+  .get(
+    "/messages/:type/:index",
+    doc({ summary: "An audited message in full", tag: "audit" }),
+    params(messageParams),
+    query(messageQuery),
+    async (c) => {
+      const { type, index } = c.req.valid("param");
+      const { topic, partition } = c.req.valid("query");
+      const found = await readAuditedMessage(c.env, projectParam(c), {
+        type,
+        topic: topic ?? null,
+        index: BigInt(index),
+        partition,
+      });
+      // The stored message carries its index as a JSON number beyond 2^53: embedded as it is.
+      return c.body(stringifyJson(found), 200, { "content-type": "application/json" });
+    },
+  )
+  .get("/lag", doc({ summary: "How far the audit feed is behind", tag: "audit" }), async (c) =>
+    c.json(await projectLag(c.env, projectParam(c))),
+  );

@@ -41,14 +41,26 @@ function json(value: unknown): Response {
 
 /** Routes under `/api/projects/:projectId/consumers`. */
 export const consumerRoutes = new Hono<HubEnv>()
-  .get("/:type/:consumer/lag", doc({ summary: "A consumer's lag per partition", tag: "consumers" }), params(consumerParams), query(topicQuery), async (c) => {
-    return json(await consumerLag(c.env, consumerTarget(projectParam(c), c.req.valid("param"), c.req.valid("query"))));
-  })
-  .get("/:type/:consumer", doc({ summary: "A consumer's trackers, position per segment and lag", tag: "consumers" }), params(consumerParams), query(topicQuery), async (c) => {
-    const target = consumerTarget(projectParam(c), c.req.valid("param"), c.req.valid("query"));
-    const [described, lag] = await Promise.all([
-      consumerStub(c.env, target).describe(target) as Promise<ConsumerDescription>,
-      consumerLag(c.env, target),
-    ]);
-    return json({ ...lag, positions: described.positions });
-  });
+  .get(
+    "/:type/:consumer/lag",
+    doc({ summary: "A consumer's lag per partition", tag: "consumers" }),
+    params(consumerParams),
+    query(topicQuery),
+    async (c) => {
+      return json(await consumerLag(c.env, consumerTarget(projectParam(c), c.req.valid("param"), c.req.valid("query"))));
+    },
+  )
+  .get(
+    "/:type/:consumer",
+    doc({ summary: "A consumer's trackers, position per segment and lag", tag: "consumers" }),
+    params(consumerParams),
+    query(topicQuery),
+    async (c) => {
+      const target = consumerTarget(projectParam(c), c.req.valid("param"), c.req.valid("query"));
+      const [described, lag] = await Promise.all([
+        consumerStub(c.env, target).describe(target) as Promise<ConsumerDescription>,
+        consumerLag(c.env, target),
+      ]);
+      return json({ ...lag, positions: described.positions });
+    },
+  );

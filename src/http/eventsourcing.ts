@@ -23,22 +23,52 @@ const readQuery = z.object({
 const streamParams = z.object({ aggregateId: idSchema });
 
 const appendBody = z
-  .object({ events: z.array(checkedElsewhere(eventSchema, "a Flux SerializedMessage (checked by parseEventBatch)")).min(1), expectedSequenceNumber: sequenceNumberSchema.nullish(), storeOnly: z.boolean().nullish() })
+  .object({
+    events: z.array(checkedElsewhere(eventSchema, "a Flux SerializedMessage (checked by parseEventBatch)")).min(1),
+    expectedSequenceNumber: sequenceNumberSchema.nullish(),
+    storeOnly: z.boolean().nullish(),
+  })
   .loose();
 
 /** Routes under `/api/projects/:projectId/aggregates`. */
 export const eventSourcingRoutes = new Hono<HubEnv>()
-  .get("/:aggregateId/events", doc({ summary: "An aggregate's events, paged", tag: "aggregates" }), params(streamParams), query(readQuery), async (c) => {
-    const { aggregateId } = c.req.valid("param");
-    const q = c.req.valid("query");
-    const page = await getEvents(c.env, projectParam(c), aggregateId, q.after, q.limit);
-    const body = stringifyJson({ aggregateId, events: rawMessages(page.events), lastSequenceNumber: page.lastSequenceNumber });
-    return c.body(body, 200, { "content-type": "application/json" });
-  })
-  .post("/:aggregateId/events", doc({ summary: "Append events to an aggregate", tag: "aggregates", body: appendBody, example: { events: [{ data: { value: "eyJza3UiOiJhLTEifQ==", type: "ItemAdded", revision: 0 }, metadata: {}, messageId: "e-1", timestamp: 1700000000000 }] }, ok: { status: 201, description: "appended" } }), params(streamParams), async (c) => {
-    const { aggregateId } = c.req.valid("param");
-    const projectId = projectParam(c);
-    const batch = parseEventBatch({ ...(await jsonBody(c, appendBody)), aggregateId }, "body");
-    const [range] = await appendEvents(c.env, projectId, [batch]);
-    return c.json(range, 201);
-  });
+  .get(
+    "/:aggregateId/events",
+    doc({ summary: "An aggregate's events, paged", tag: "aggregates" }),
+    params(streamParams),
+    query(readQuery),
+    async (c) => {
+      const { aggregateId } = c.req.valid("param");
+      const q = c.req.valid("query");
+      const page = await getEvents(c.env, projectParam(c), aggregateId, q.after, q.limit);
+      const body = stringifyJson({ aggregateId, events: rawMessages(page.events), lastSequenceNumber: page.lastSequenceNumber });
+      return c.body(body, 200, { "content-type": "application/json" });
+    },
+  )
+  .post(
+    "/:aggregateId/events",
+    doc({
+      summary: "Append events to an aggregate",
+      tag: "aggregates",
+      body: appendBody,
+      example: {
+        events: [
+          {
+            data: { value: "eyJza3UiOiJhLTEifQ==", type: "ItemAdded", revision: 0 },
+            metadata: {},
+            messageId: "e-1",
+            timestamp: 1700000000000,
+          },
+        ],
+      },
+      ok: { status: 201, description: "appended" },
+    }),
+    params(streamParams),
+    async (c) => {
+      const { aggregateId } = c.req.valid("param");
+      const projectId = projectParam(c);
+      const batch = parseEventBatch({ ...(await jsonBody(c, appendBody)), aggregateId }, "body");
+      const [range] = await appendEvents(c.env, projectId, [batch]);
+      return c.json(range, 201);
+    },
+  );

@@ -23,18 +23,34 @@ export const keyValueRoutes = new Hono<HubEnv>()
     if (!value) throw new NotFound(`no value for key "${key}"`);
     return c.body(stringifyJson(value), 200, { "content-type": "application/json" });
   })
-  .put("/:key{.+}", doc({ summary: "Store a value (Flux Data)", tag: "key-value", body: dataSchema, example: { value: "eyJpdGVtcyI6MX0=", type: "Cart", revision: 0, format: "json" }, ok: { status: 204, description: "stored" } }), params(keyParams), async (c) => {
-    const { key } = c.req.valid("param");
-    let body: unknown;
-    try {
-      body = parseJson(await c.req.text());
-    } catch {
-      throw new BadRequest("body must be JSON: a Flux Data object {value (base64), type, revision, format}");
-    }
-    await storeValues(c.env, projectParam(c), [{ key, value: parseData(body) }]);
-    return c.body(null, 204);
-  })
-  .delete("/:key{.+}", doc({ summary: "Delete a value", tag: "key-value", ok: { status: 204, description: "deleted" } }), params(keyParams), async (c) => {
-    await deleteValue(c.env, projectParam(c), c.req.valid("param").key);
-    return c.body(null, 204);
-  });
+  .put(
+    "/:key{.+}",
+    doc({
+      summary: "Store a value (Flux Data)",
+      tag: "key-value",
+      body: dataSchema,
+      example: { value: "eyJpdGVtcyI6MX0=", type: "Cart", revision: 0, format: "json" },
+      ok: { status: 204, description: "stored" },
+    }),
+    params(keyParams),
+    async (c) => {
+      const { key } = c.req.valid("param");
+      let body: unknown;
+      try {
+        body = parseJson(await c.req.text());
+      } catch {
+        throw new BadRequest("body must be JSON: a Flux Data object {value (base64), type, revision, format}");
+      }
+      await storeValues(c.env, projectParam(c), [{ key, value: parseData(body) }]);
+      return c.body(null, 204);
+    },
+  )
+  .delete(
+    "/:key{.+}",
+    doc({ summary: "Delete a value", tag: "key-value", ok: { status: 204, description: "deleted" } }),
+    params(keyParams),
+    async (c) => {
+      await deleteValue(c.env, projectParam(c), c.req.valid("param").key);
+      return c.body(null, 204);
+    },
+  );

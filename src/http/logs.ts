@@ -19,7 +19,14 @@ import { jsonBody, logTypeSchema, projectParam } from "./validation";
 const message = z
   .object({
     payload: z.unknown().optional(),
-    data: z.object({ value: z.string().nullable(), type: z.string().nullish(), revision: z.number().int().optional(), format: z.string().nullish() }).optional(),
+    data: z
+      .object({
+        value: z.string().nullable(),
+        type: z.string().nullish(),
+        revision: z.number().int().optional(),
+        format: z.string().nullish(),
+      })
+      .optional(),
     type: z.string().optional(),
     messageId: z.string().min(1).max(200).optional(),
     routingKey: z.string().optional(),
@@ -35,7 +42,10 @@ const message = z
 const publishBody = z.object({ messages: z.array(message).min(1).max(MAX_APPEND_MESSAGES) });
 const topicQuery = z.object({ topic: z.string().optional() });
 const readQuery = z.object({
-  from: z.string().regex(/^\d{1,19}$/, "an index").optional(),
+  from: z
+    .string()
+    .regex(/^\d{1,19}$/, "an index")
+    .optional(),
   limit: z.coerce.number().int().min(1).max(MAX_READ_SIZE).default(100),
   topic: z.string().optional(),
 });
@@ -47,7 +57,12 @@ const utf8Decoder = new TextDecoder();
 
 /** Turns an HTTP message into a Flux SerializedMessage: plain payloads become JSON Data. */
 function toSerialized(m: z.infer<typeof message>): SerializedMessage {
-  const data = m.data ?? { value: toBase64(utf8.encode(JSON.stringify(m.payload))), type: m.type ?? null, revision: 0, format: "json" };
+  const data = m.data ?? {
+    value: toBase64(utf8.encode(JSON.stringify(m.payload))),
+    type: m.type ?? null,
+    revision: 0,
+    format: "json",
+  };
   return {
     data,
     metadata: m.metadata ?? {},
@@ -75,23 +90,46 @@ function withPayload(text: string): unknown {
 
 /** Routes under `/api/projects/:projectId/logs`. */
 export const logRoutes = new Hono<HubEnv>()
-  .post("/:type/messages", doc({ summary: "Publish messages to a log", tag: "logs", body: publishBody, example: { messages: [{ payload: { orderId: "o-1" }, type: "OrderPlaced", routingKey: "o-1" }] } }), params(logParams), query(topicQuery), async (c) => {
-    const log = logAddress(projectParam(c), c.req.valid("param").type, c.req.valid("query").topic);
-    const body = await jsonBody(c, publishBody);
-    const totals = await appendToLog(c.env, log, body.messages.map(toSerialized));
-    return c.json(totals);
-  })
-  .get("/:type/messages", doc({ summary: "Read a log by index, payloads decoded", tag: "logs" }), params(logParams), query(readQuery), async (c) => {
-    const q = c.req.valid("query");
-    const log = logAddress(projectParam(c), c.req.valid("param").type, q.topic);
-    const { indexes, messages } = await readFromIndex(c.env, log, BigInt(q.from ?? "0"), q.limit);
-    const next = indexes.length ? indexes[indexes.length - 1] + 1n : null;
-    const body = stringifyJson({ messages: messages.map(withPayload), nextIndex: next === null ? null : next.toString() });
-    return c.body(body, 200, { "content-type": "application/json" });
-  })
-  .put("/:type/retention", doc({ summary: "Set a log's retention", tag: "logs", body: retentionBody, example: { retentionSeconds: 3600 } }), params(logParams), query(topicQuery), async (c) => {
-    const log = logAddress(projectParam(c), c.req.valid("param").type, c.req.valid("query").topic);
-    const { retentionSeconds } = await jsonBody(c, retentionBody);
-    await setRetention(c.env, log, retentionSeconds);
-    return c.json({ retentionSeconds });
-  });
+  .post(
+    "/:type/messages",
+    doc({
+      summary: "Publish messages to a log",
+      tag: "logs",
+      body: publishBody,
+      example: { messages: [{ payload: { orderId: "o-1" }, type: "OrderPlaced", routingKey: "o-1" }] },
+    }),
+    params(logParams),
+    query(topicQuery),
+    async (c) => {
+      const log = logAddress(projectParam(c), c.req.valid("param").type, c.req.valid("query").topic);
+      const body = await jsonBody(c, publishBody);
+      const totals = await appendToLog(c.env, log, body.messages.map(toSerialized));
+      return c.json(totals);
+    },
+  )
+  .get(
+    "/:type/messages",
+    doc({ summary: "Read a log by index, payloads decoded", tag: "logs" }),
+    params(logParams),
+    query(readQuery),
+    async (c) => {
+      const q = c.req.valid("query");
+      const log = logAddress(projectParam(c), c.req.valid("param").type, q.topic);
+      const { indexes, messages } = await readFromIndex(c.env, log, BigInt(q.from ?? "0"), q.limit);
+      const next = indexes.length ? indexes[indexes.length - 1] + 1n : null;
+      const body = stringifyJson({ messages: messages.map(withPayload), nextIndex: next === null ? null : next.toString() });
+      return c.body(body, 200, { "content-type": "application/json" });
+    },
+  )
+  .put(
+    "/:type/retention",
+    doc({ summary: "Set a log's retention", tag: "logs", body: retentionBody, example: { retentionSeconds: 3600 } }),
+    params(logParams),
+    query(topicQuery),
+    async (c) => {
+      const log = logAddress(projectParam(c), c.req.valid("param").type, c.req.valid("query").topic);
+      const { retentionSeconds } = await jsonBody(c, retentionBody);
+      await setRetention(c.env, log, retentionSeconds);
+      return c.json({ retentionSeconds });
+    },
+  );

@@ -8,6 +8,8 @@ import type { Hono } from "hono";
 import { describeRoute, generateSpecs, resolver, validator } from "hono-openapi";
 import { z } from "zod";
 import { BadRequest } from "../errors";
+import type { HubEnv } from "./app";
+import { type Issue, firstIssue } from "./validation";
 
 /** What `doc` describes of one operation. */
 export interface OperationDoc {
@@ -23,26 +25,17 @@ export interface OperationDoc {
   open?: boolean;
 }
 
-type Issue = { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> };
-
-/** `field: message` for the first issue, as every HTTP validation error names its field. */
-function issueText(issues: readonly Issue[], what: string): string {
-  const issue = issues[0];
-  const path = (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
-  return `${path || what}: ${issue.message}`;
-}
-
 /** Validates the query string with `schema` (BadRequest naming the field) and documents it. */
 export function query<T extends z.ZodType>(schema: T) {
   return validator("query", schema, (result) => {
-    if (!result.success) throw new BadRequest(issueText(result.error as readonly Issue[], "query"));
+    if (!result.success) throw new BadRequest(firstIssue(result.error as readonly Issue[], "query"));
   });
 }
 
 /** Validates the path parameters with `schema` (BadRequest naming the parameter) and documents them. */
 export function params<T extends z.ZodType>(schema: T) {
   return validator("param", schema, (result) => {
-    if (!result.success) throw new BadRequest(issueText(result.error as readonly Issue[], "path"));
+    if (!result.success) throw new BadRequest(firstIssue(result.error as readonly Issue[], "path"));
   });
 }
 
@@ -57,7 +50,17 @@ export function doc(spec: OperationDoc) {
     tags: [spec.tag],
     ...(spec.open ? { security: [] } : {}),
     ...(spec.body
-      ? { requestBody: { required: true, content: { "application/json": { schema: resolver(spec.body as never), ...(spec.example === undefined ? {} : { example: spec.example }) } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: resolver(spec.body as never),
+                ...(spec.example === undefined ? {} : { example: spec.example }),
+              },
+            },
+          },
+        }
       : {}),
     responses: {
       [ok.status]: { description: ok.description },
@@ -68,7 +71,7 @@ export function doc(spec: OperationDoc) {
 }
 
 /** Builds the OpenAPI document of `app`. */
-export function openApiDocument(app: Hono<never>) {
+export function openApiDocument(app: Hono<HubEnv>) {
   return generateSpecs(app, {
     excludeStaticFile: false,
     documentation: {
@@ -76,11 +79,16 @@ export function openApiDocument(app: Hono<never>) {
       info: {
         title: "flux-edge HTTP API",
         version: "0.1.0",
-        description: "A Flux Capacitor message hub: logs, consumers, audit trail, event sourcing, key-value, schedules, search and metrics of each project.",
+        description:
+          "A Flux Capacitor message hub: logs, consumers, audit trail, event sourcing, key-value, schedules, search and metrics of each project.",
       },
       components: {
         securitySchemes: {
-          apiKey: { type: "http", scheme: "bearer", description: "An API key of the project (or, for /admin, the admin secret)." },
+          apiKey: {
+            type: "http",
+            scheme: "bearer",
+            description: "An API key of the project (or, for /admin, the admin secret).",
+          },
         },
       },
       security: [{ apiKey: [] }],

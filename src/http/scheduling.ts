@@ -41,12 +41,26 @@ function json(value: unknown, status: 200 | 201 = 200): Response {
 
 /** Routes under `/api/projects/:projectId/schedules`. */
 export const schedulingRoutes = new Hono<{ Bindings: Cloudflare.Env }>()
-  .post("/", doc({ summary: "Schedule a message", tag: "schedules", body: httpScheduleSchema, example: { scheduleId: "reminder-1", deadline: 4102444800000, message: { data: { value: "e30=", type: "Reminder", revision: 0 }, metadata: {} } }, ok: { status: 201, description: "scheduled (200 when ifAbsent kept an existing one)" } }), async (c) => {
-    const projectId = projectParam(c);
-    const entry = parseHttpSchedule(await jsonBody(c, z.unknown()), Date.now());
-    const [written] = await putSchedules(c.env, projectId, [entry]);
-    return json({ scheduleId: entry.scheduleId, written }, written ? 201 : 200);
-  })
+  .post(
+    "/",
+    doc({
+      summary: "Schedule a message",
+      tag: "schedules",
+      body: httpScheduleSchema,
+      example: {
+        scheduleId: "reminder-1",
+        deadline: 4102444800000,
+        message: { data: { value: "e30=", type: "Reminder", revision: 0 }, metadata: {} },
+      },
+      ok: { status: 201, description: "scheduled (200 when ifAbsent kept an existing one)" },
+    }),
+    async (c) => {
+      const projectId = projectParam(c);
+      const entry = parseHttpSchedule(await jsonBody(c, z.unknown()), Date.now());
+      const [written] = await putSchedules(c.env, projectId, [entry]);
+      return json({ scheduleId: entry.scheduleId, written }, written ? 201 : 200);
+    },
+  )
   .get("/", doc({ summary: "Pending schedules by due time", tag: "schedules" }), query(listQuery), async (c) => {
     const projectId = projectParam(c);
     const q = c.req.valid("query");
@@ -60,8 +74,13 @@ export const schedulingRoutes = new Hono<{ Bindings: Cloudflare.Env }>()
     if (!schedule) throw new NotFound(`no pending schedule "${scheduleId}"`);
     return json(schedule);
   })
-  .delete("/:id", doc({ summary: "Cancel a schedule", tag: "schedules", ok: { status: 204, description: "cancelled" } }), params(scheduleParams), async (c) => {
-    const scheduleId = c.req.valid("param").id;
-    if (!(await cancelSchedule(c.env, projectParam(c), scheduleId))) throw new NotFound(`no pending schedule "${scheduleId}"`);
-    return c.body(null, 204);
-  });
+  .delete(
+    "/:id",
+    doc({ summary: "Cancel a schedule", tag: "schedules", ok: { status: 204, description: "cancelled" } }),
+    params(scheduleParams),
+    async (c) => {
+      const scheduleId = c.req.valid("param").id;
+      if (!(await cancelSchedule(c.env, projectParam(c), scheduleId))) throw new NotFound(`no pending schedule "${scheduleId}"`);
+      return c.body(null, 204);
+    },
+  );

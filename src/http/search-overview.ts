@@ -26,8 +26,17 @@ export const searchOverviewRoutes = new Hono<HubEnv>()
     const store = new SearchStore(c.env.DB, projectParam(c));
     return c.json({ collections: await store.collections(c.req.valid("query").limit) });
   })
-  .post("/facets", doc({ summary: "Facet counts of the documents a query matches", tag: "search", body: facetsBody, example: { query: { collections: ["orders"] } } }), async (c) => {
-    const body = await jsonBody(c, facetsBody);
-    const store = new SearchStore(c.env.DB, projectParam(c));
-    return c.json({ stats: await store.getFacetStats(parseSearchQuery(body.query)) });
-  });
+  .post(
+    "/facets",
+    doc({
+      summary: "Facet counts of the documents a query matches",
+      tag: "search",
+      body: facetsBody,
+      example: { query: { collections: ["orders"] } },
+    }),
+    async (c) => {
+      const body = await jsonBody(c, facetsBody);
+      const store = new SearchStore(c.env.DB, projectParam(c));
+      return c.json({ stats: await store.getFacetStats(parseSearchQuery(body.query)) });
+    },
+  );

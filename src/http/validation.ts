@@ -19,8 +19,10 @@ export const MESSAGE_TYPE_SOURCE = spelled(MESSAGE_TYPES);
 /** A user-chosen name (project, topic, consumer) as a regex source without anchors. */
 export const NAME_SOURCE = NAME.source.slice(1, -1);
 
-// Errors name the value the caller sent, not just the rule it broke.
-const naming = (rule: string) => ({ error: (issue: { input?: unknown }) => `"${String(issue.input)}" is not ${rule}` });
+// Errors name the value the caller sent (cut short), not just the rule it broke.
+const naming = (rule: string) => ({
+  error: (issue: { input?: unknown }) => `"${String(issue.input).slice(0, 100)}" is not ${rule}`,
+});
 
 /** A user-chosen name: project, topic, consumer. */
 export const nameSchema = z.string().regex(NAME, naming("a name (letters, digits and ._-:$@, 1 to 200 of them)"));
@@ -34,16 +36,30 @@ export const messageTypeSchema = z
 /** A message type that has a log of its own: all but NOTIFICATION, which is the EVENT log read as a broadcast. */
 export const logTypeSchema = z
   .string()
-  .regex(new RegExp(`^${spelled(MESSAGE_TYPES.filter((t) => t !== "NOTIFICATION"))}$`), naming("a log type (a message type other than notification)"))
+  .regex(
+    new RegExp(`^${spelled(MESSAGE_TYPES.filter((t) => t !== "NOTIFICATION"))}$`),
+    naming("a log type (a message type other than notification)"),
+  )
   .transform((name) => name.toUpperCase() as LogType);
+
+/** A validation issue, from zod or any Standard Schema validator. */
+export interface Issue {
+  message: string;
+  path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
+}
+
+/** `field: message` for the first issue (`what` when it concerns the whole value). */
+export function firstIssue(issues: readonly Issue[], what: string): string {
+  const issue = issues[0];
+  const path = (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
+  return `${path || what}: ${issue.message}`;
+}
 
 /** Parses `value` with `schema`, or throws BadRequest naming the field. */
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const path = issue.path.length ? issue.path.join(".") : what;
-  throw new BadRequest(`${path}: ${issue.message}`);
+  throw new BadRequest(firstIssue(r.error.issues, what));
 }
 
 /** Reads and validates the JSON body. */

@@ -25,7 +25,14 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 });
 afterAll(async () => {
@@ -89,9 +96,16 @@ describe("the web console", () => {
 
   it("shows live data on the overview, a consumer's trackers over the segments, and disconnects one", async () => {
     // Two trackers of one consumer, held by a connected client, split the 128 segments.
-    const readers = await Promise.all([1, 2].map((n) => FluxSocket.open(hub.wsUrl, "tracking/readevent", { clientId: `billing-${n}`, clientName: "billing-service" })));
+    const readers = await Promise.all(
+      [1, 2].map((n) =>
+        FluxSocket.open(hub.wsUrl, "tracking/readevent", { clientId: `billing-${n}`, clientName: "billing-service" }),
+      ),
+    );
     await Promise.all(readers.map((r, n) => r.request(readRequest("billing", `billing-${n}`, { maxTimeout: 200 }))));
-    await publishEvents(hub, Array.from({ length: 40 }, (_, i) => ({ orderId: `o-${i}`, amount: 10 + i })));
+    await publishEvents(
+      hub,
+      Array.from({ length: 40 }, (_, i) => ({ orderId: `o-${i}`, amount: 10 + i })),
+    );
     const [command] = await publish(hub.wsUrl, "command", [{ orderId: "o-7" }], () => ({ type: "com.example.ShipOrder" }));
     await publish(hub.wsUrl, "error", [{ message: "warehouse unavailable" }], () => ({
       type: "io.fluxcapacitor.common.api.ErrorMessage",
@@ -101,11 +115,16 @@ describe("the web console", () => {
 
     const { page, errors } = await openPage(hub);
     // Logs are listed once the audit feed has seen them.
-    await expect.poll(async () => {
-      await page.reload();
-      await page.locator("main h1").waitFor();
-      return page.getByTestId("logs").getByRole("link", { name: "EVENT", exact: true }).count();
-    }, { timeout: 20_000, interval: 500 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.locator("main h1").waitFor();
+          return page.getByTestId("logs").getByRole("link", { name: "EVENT", exact: true }).count();
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toBe(1);
     await page.getByTestId("rate-chart").waitFor();
     await page.getByTestId("consumers").getByText("billing").waitFor();
     await shot(page, "overview");
@@ -113,7 +132,11 @@ describe("the web console", () => {
     await page.getByTestId("consumers").getByRole("link", { name: "billing" }).click();
     await expect.poll(() => page.getByTestId("trackers").locator("tbody tr").count(), { timeout: 10_000 }).toBe(2);
     await shot(page, "consumer");
-    await page.getByTestId("trackers").locator("tr", { hasText: "billing-0" }).getByRole("button", { name: "Disconnect" }).click();
+    await page
+      .getByTestId("trackers")
+      .locator("tr", { hasText: "billing-0" })
+      .getByRole("button", { name: "Disconnect" })
+      .click();
     await page.getByRole("status").getByText("Tracker billing-0 disconnected.").waitFor();
     await expect.poll(() => page.getByTestId("trackers").locator("tbody tr").count(), { timeout: 10_000 }).toBe(1);
 
@@ -129,15 +152,23 @@ describe("the web console", () => {
   it("follows a command's correlation to the events it caused, and refreshes the overview by itself", async () => {
     const [command] = await publish(hub.wsUrl, "command", [{ orderId: "o-corr" }], () => ({ type: "com.example.PlaceOrder" }));
     await publishEvents(hub, [{ orderId: "o-corr", placed: true }], "com.example.OrderPlaced", {});
-    await publish(hub.wsUrl, "event", [{ orderId: "o-corr", caused: true }], () => ({ type: "com.example.OrderPriced", metadata: { $correlationId: command.messageId } }));
+    await publish(hub.wsUrl, "event", [{ orderId: "o-corr", caused: true }], () => ({
+      type: "com.example.OrderPriced",
+      metadata: { $correlationId: command.messageId },
+    }));
     const { page, errors } = await openPage(hub);
     await page.goto(hub.url + "/messages?type=command");
     await page.getByTestId("messages").getByText('{"orderId":"o-corr"}').click();
     // The audit feed indexes asynchronously: follow again until the caused event is there.
-    await expect.poll(async () => {
-      await page.getByRole("button", { name: "Follow correlation" }).click();
-      return page.getByTestId("message-details").getByText("OrderPriced").count();
-    }, { timeout: 15_000, interval: 500 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole("button", { name: "Follow correlation" }).click();
+          return page.getByTestId("message-details").getByText("OrderPriced").count();
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe(1);
     expect(await page.getByTestId("message-details").getByText("OrderPlaced").count()).toBe(0);
     await shot(page, "correlation");
 
@@ -151,14 +182,32 @@ describe("the web console", () => {
   });
 
   it("shows an aggregate's events and snapshot, and looks up a key", async () => {
-    const data = (value: unknown, type: string) => ({ value: Buffer.from(JSON.stringify(value)).toString("base64"), type, revision: 0, format: "json" });
+    const data = (value: unknown, type: string) => ({
+      value: Buffer.from(JSON.stringify(value)).toString("base64"),
+      type,
+      revision: 0,
+      format: "json",
+    });
     const appended = await fetch(`${hub.url}/api/projects/public/aggregates/cart-1/events`, {
-      method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify({ events: [{ ...message({ sku: "a-1" }, { type: "com.example.ItemAdded" }) }, { ...message({ sku: "b-2" }, { type: "com.example.ItemAdded" }) }] }),
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        events: [
+          { ...message({ sku: "a-1" }, { type: "com.example.ItemAdded" }) },
+          { ...message({ sku: "b-2" }, { type: "com.example.ItemAdded" }) },
+        ],
+      }),
     });
     expect(appended.status).toBe(201);
-    for (const [key, value] of [["$snapshot_cart-1", data({ items: ["a-1", "b-2"] }, "com.example.Cart")], ["greeting", data({ hello: "world" }, "com.example.Greeting")]] as const) {
-      const put = await fetch(`${hub.url}/api/projects/public/kv/${encodeURIComponent(key)}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(value) });
+    for (const [key, value] of [
+      ["$snapshot_cart-1", data({ items: ["a-1", "b-2"] }, "com.example.Cart")],
+      ["greeting", data({ hello: "world" }, "com.example.Greeting")],
+    ] as const) {
+      const put = await fetch(`${hub.url}/api/projects/public/kv/${encodeURIComponent(key)}`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(value),
+      });
       expect(put.status).toBe(204);
     }
     const { page, errors } = await openPage(hub);
@@ -179,13 +228,27 @@ describe("the web console", () => {
 
   it("loads every page without console errors", async () => {
     const { page, errors } = await openPage(hub);
-    const pages = ["/", "/messages", "/consumers", "/consumers/event/billing", "/errors", "/schedules", "/aggregates", "/documents", "/kv", "/keys", "/reference.html"];
+    const pages = [
+      "/",
+      "/messages",
+      "/consumers",
+      "/consumers/event/billing",
+      "/errors",
+      "/schedules",
+      "/aggregates",
+      "/documents",
+      "/kv",
+      "/keys",
+      "/reference.html",
+    ];
     for (const path of pages) {
       await page.goto(hub.url + path);
       await page.waitForLoadState("networkidle");
       if (path === "/reference.html") await page.getByText("flux-edge HTTP API").first().waitFor();
       else await page.locator("main h1").waitFor();
-      await page.screenshot({ path: join(SHOTS, `page-${path.slice(1).replaceAll("/", "-").replace(".html", "") || "overview"}.png`) });
+      await page.screenshot({
+        path: join(SHOTS, `page-${path.slice(1).replaceAll("/", "-").replace(".html", "") || "overview"}.png`),
+      });
     }
     expect(errors).toEqual([]);
     await page.close();
@@ -233,7 +296,11 @@ describe("the web console", () => {
     const created = await fetch(`${hub.url}/api/projects/public/schedules`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ scheduleId: "reminder-1", deadline: due, message: message({ remind: true }, { type: "com.example.Reminder" }) }),
+      body: JSON.stringify({
+        scheduleId: "reminder-1",
+        deadline: due,
+        message: message({ remind: true }, { type: "com.example.Reminder" }),
+      }),
     });
     expect(created.status).toBe(201);
     const { page, errors } = await openPage(hub);
@@ -252,11 +319,23 @@ describe("the web console", () => {
 
 describe("the web console's search page", () => {
   it("lists collections, searches with a constraint and shows the facets of the matches", async () => {
-    const documents = [["o-1", "open", "nl"], ["o-2", "open", "be"], ["o-3", "closed", "nl"]].map(([id, status, country]) => ({
-      id, value: { status, country }, timestamp: Date.now(), facets: [{ name: "status", value: status }, { name: "country", value: country }],
+    const documents = [
+      ["o-1", "open", "nl"],
+      ["o-2", "open", "be"],
+      ["o-3", "closed", "nl"],
+    ].map(([id, status, country]) => ({
+      id,
+      value: { status, country },
+      timestamp: Date.now(),
+      facets: [
+        { name: "status", value: status },
+        { name: "country", value: country },
+      ],
     }));
     const indexed = await fetch(`${hub.url}/api/projects/public/search/collections/orders/documents`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ documents }),
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ documents }),
     });
     expect(indexed.status).toBe(200);
     const { page, errors } = await openPage(hub);
@@ -287,7 +366,10 @@ describe("the web console with API keys", () => {
   });
 
   async function createKey(projectId: string): Promise<string> {
-    const res = await fetch(`${closed.url}/admin/projects/${projectId}/keys`, { method: "POST", headers: { authorization: "Bearer console-test-admin" } });
+    const res = await fetch(`${closed.url}/admin/projects/${projectId}/keys`, {
+      method: "POST",
+      headers: { authorization: "Bearer console-test-admin" },
+    });
     expect(res.status).toBe(201);
     return (await res.json()).key;
   }

@@ -34,8 +34,16 @@ function openApiPath(path: string): string {
 
 /** Path parameter values that every route accepts the shape of. */
 const PATH_VALUES: Record<string, string> = {
-  projectId: "public", type: "event", consumer: "c1", trackerId: "t1", aggregateId: "a1", key: "k1",
-  id: "s1", collection: "orders", index: "1", keyId: "k-1",
+  projectId: "public",
+  type: "event",
+  consumer: "c1",
+  trackerId: "t1",
+  aggregateId: "a1",
+  key: "k1",
+  id: "s1",
+  collection: "orders",
+  index: "1",
+  keyId: "k-1",
 };
 
 function concretePath(path: string): string {
@@ -44,7 +52,18 @@ function concretePath(path: string): string {
 
 const ODD_VALUES: unknown[] = [null, 42, -1, 1.5, 0, "", "x", "9".repeat(25), true, [], {}, [1], { a: 1 }];
 const ODD_PATH = ["x y", "notification", "NOTIFICATION", "Event", "a/b", "9".repeat(250), "-1", "1.5", "a'b", "é"];
-const ODD_QUERY = ["", "x", "-1", "0", "1.5", "99999999999999999999", "1700000000000", "2026-01-01T00:00:00Z", "a:b", "event/x/y"];
+const ODD_QUERY = [
+  "",
+  "x",
+  "-1",
+  "0",
+  "1.5",
+  "99999999999999999999",
+  "1700000000000",
+  "2026-01-01T00:00:00Z",
+  "a:b",
+  "event/x/y",
+];
 
 /** Variations of `value`: each field (to `depth` levels) removed or replaced by an odd value. */
 function variations(value: unknown, depth = 4): unknown[] {
@@ -67,12 +86,16 @@ function variations(value: unknown, depth = 4): unknown[] {
 /** Every operation, admin ones last: the admin example creates the hub's first key, which closes it. */
 function operations(): { path: string; method: string; op: Json }[] {
   const all = Object.entries(doc.paths).flatMap(([path, item]: [string, Json]) =>
-    Object.entries(item).map(([method, op]) => ({ path, method, op: op as Json })));
+    Object.entries(item).map(([method, op]) => ({ path, method, op: op as Json })),
+  );
   return [...all.filter((o) => !o.path.startsWith("/admin/")), ...all.filter((o) => o.path.startsWith("/admin/"))];
 }
 
 function headersFor(path: string, json: boolean): Record<string, string> {
-  return { ...(path.startsWith("/admin/") ? { authorization: `Bearer ${ADMIN}` } : {}), ...(json ? { "content-type": "application/json" } : {}) };
+  return {
+    ...(path.startsWith("/admin/") ? { authorization: `Bearer ${ADMIN}` } : {}),
+    ...(json ? { "content-type": "application/json" } : {}),
+  };
 }
 
 describe("the OpenAPI document", () => {
@@ -86,7 +109,9 @@ describe("the OpenAPI document", () => {
   it("describes every route of the HTTP application", () => {
     const routes = createApp().routes.filter((r) => r.method !== "ALL");
     expect(routes.length).toBeGreaterThan(20);
-    const missing = routes.filter((r) => !doc.paths[openApiPath(r.path)]?.[r.method.toLowerCase()]).map((r) => `${r.method} ${r.path}`);
+    const missing = routes
+      .filter((r) => !doc.paths[openApiPath(r.path)]?.[r.method.toLowerCase()])
+      .map((r) => `${r.method} ${r.path}`);
     expect(missing).toEqual([]);
     for (const { path, method, op } of operations()) expect(op.summary, `${method} ${path}`).toBeTruthy();
   });
@@ -106,7 +131,8 @@ describe("the OpenAPI document", () => {
           const res = await fetch(url, { headers: headersFor(path, false) });
           if (res.status !== 400) continue;
           rejected++;
-          if (check({ [param.name]: value })) failures.push(`${method.toUpperCase()} ${path}?${param.name}=${value} → ${await res.text()}`);
+          if (check({ [param.name]: value }))
+            failures.push(`${method.toUpperCase()} ${path}?${param.name}=${value} → ${await res.text()}`);
         }
       }
     }
@@ -124,7 +150,11 @@ describe("the OpenAPI document", () => {
         const check = ajv.compile(param.schema ?? {});
         for (const value of ODD_PATH) {
           const url = `${hub.url}${concretePath(path.replace(`{${param.name}}`, encodeURIComponent(value)))}`;
-          const res = await fetch(url, { method: method.toUpperCase(), headers: headersFor(path, Boolean(media)), body: media ? JSON.stringify(media.example) : undefined });
+          const res = await fetch(url, {
+            method: method.toUpperCase(),
+            headers: headersFor(path, Boolean(media)),
+            body: media ? JSON.stringify(media.example) : undefined,
+          });
           if (res.status !== 400) continue;
           rejected++;
           if (check(value)) failures.push(`${method.toUpperCase()} ${path} with ${param.name}=${value} → ${await res.text()}`);
@@ -145,7 +175,8 @@ describe("the OpenAPI document", () => {
       expect(media.example, `${method} ${path} has an example`).toBeDefined();
       const check = ajv.compile(media.schema);
       const url = `${hub.url}${concretePath(path)}`;
-      const send = (body: unknown) => fetch(url, { method: method.toUpperCase(), headers: headersFor(path, true), body: JSON.stringify(body) });
+      const send = (body: unknown) =>
+        fetch(url, { method: method.toUpperCase(), headers: headersFor(path, true), body: JSON.stringify(body) });
       expect(check(media.example), `${method} ${path} example fits its schema`).toBe(true);
       const accepted = await send(media.example);
       expect(accepted.status, `${method} ${path} accepts its example: ${await accepted.clone().text()}`).toBeLessThan(400);
@@ -159,5 +190,4 @@ describe("the OpenAPI document", () => {
     expect(failures).toEqual([]);
     expect(rejected).toBeGreaterThan(100);
   });
-
 });

@@ -22,7 +22,9 @@ export function Aggregates() {
       const key = id.trim();
       const [events, snapshot] = await Promise.all([
         api<Events>(projectPath(project, `/aggregates/${encodeURIComponent(key)}/events?limit=1000`)),
-        api<{ value: string | null; type: string | null }>(projectPath(project, `/kv/${encodeURIComponent(`$snapshot_${key}`)}`)).catch((err) => {
+        api<{ value: string | null; type: string | null }>(
+          projectPath(project, `/kv/${encodeURIComponent(`$snapshot_${key}`)}`),
+        ).catch((err) => {
           if (err instanceof ApiError && err.status === 404) return null;
           throw err;
         }),
@@ -36,7 +38,9 @@ export function Aggregates() {
     <>
       <h1>Aggregates</h1>
       <form class="toolbar" onSubmit={load}>
-        <label>aggregate id <input value={id} onInput={(e) => setId(e.currentTarget.value)} name="aggregateId" size={40} /></label>
+        <label>
+          aggregate id <input value={id} onInput={(e) => setId(e.currentTarget.value)} name="aggregateId" size={40} />
+        </label>
         <button type="submit">Load</button>
       </form>
       <ErrorNote error={error} />
@@ -44,15 +48,29 @@ export function Aggregates() {
         <div class="split">
           <Section title={`Events of ${state.id} (last sequence number ${state.events.lastSequenceNumber ?? "none"})`}>
             <table data-testid="events">
-              <thead><tr><th>#</th><th>type</th><th>timestamp</th><th>payload</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>type</th>
+                  <th>timestamp</th>
+                  <th>payload</th>
+                </tr>
+              </thead>
               <tbody>
                 {state.events.events.map((m, i) => (
-                  <tr key={i}><td>{m.metadata?.$sequenceNumber ?? i}</td><td>{shortType(m.data.type)}</td><td>{formatTime(m.timestamp)}</td><td class="preview">{JSON.stringify(decodeData(m.data.value))}</td></tr>
+                  <tr key={i}>
+                    <td>{m.metadata?.$sequenceNumber ?? i}</td>
+                    <td>{shortType(m.data.type)}</td>
+                    <td>{formatTime(m.timestamp)}</td>
+                    <td class="preview">{JSON.stringify(decodeData(m.data.value))}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>
           </Section>
-          <Section title="Snapshot">{state.snapshot ? <Json value={state.snapshot} /> : <p class="hint">No snapshot stored.</p>}</Section>
+          <Section title="Snapshot">
+            {state.snapshot ? <Json value={state.snapshot} /> : <p class="hint">No snapshot stored.</p>}
+          </Section>
         </div>
       )}
     </>

@@ -20,7 +20,11 @@ export function Consumers() {
     <>
       <h1>Consumers</h1>
       <ErrorNote error={metrics.error} />
-      {metrics.data && <Section title="Consumers and their lag"><ConsumerTable metrics={metrics.data} /></Section>}
+      {metrics.data && (
+        <Section title="Consumers and their lag">
+          <ConsumerTable metrics={metrics.data} />
+        </Section>
+      )}
     </>
   );
 }
@@ -30,7 +34,9 @@ function SegmentBar({ tracker }: { tracker: Tracker }) {
   const [from, to] = tracker.segment ?? [0, 0];
   return (
     <div class="segments" title={`segments [${from}, ${to})`}>
-      {Array.from({ length: SEGMENTS }, (_, s) => <span key={s} class={s >= from && s < to ? (tracker.active ? "on active" : "on") : ""} />)}
+      {Array.from({ length: SEGMENTS }, (_, s) => (
+        <span key={s} class={s >= from && s < to ? (tracker.active ? "on active" : "on") : ""} />
+      ))}
     </div>
   );
 }
@@ -67,11 +73,31 @@ function ResetPosition(props: { base: string; query: string; onDone: (note: stri
   };
   return (
     <form class="toolbar" onSubmit={submit} data-testid="reset-form">
-      <label><input type="radio" name="mode" checked={mode === "time"} onChange={() => setMode("time")} /> to time</label>
-      <label><input type="radio" name="mode" checked={mode === "index"} onChange={() => setMode("index")} /> to index</label>
-      {mode === "time"
-        ? <input type="datetime-local" step="1" value={value} onInput={(e) => setValue(e.currentTarget.value)} name="time" aria-label="reset time" />
-        : <input value={value} onInput={(e) => setValue(e.currentTarget.value)} name="index" class="mono" placeholder={indexAt(Date.now())} aria-label="reset index" />}
+      <label>
+        <input type="radio" name="mode" checked={mode === "time"} onChange={() => setMode("time")} /> to time
+      </label>
+      <label>
+        <input type="radio" name="mode" checked={mode === "index"} onChange={() => setMode("index")} /> to index
+      </label>
+      {mode === "time" ? (
+        <input
+          type="datetime-local"
+          step="1"
+          value={value}
+          onInput={(e) => setValue(e.currentTarget.value)}
+          name="time"
+          aria-label="reset time"
+        />
+      ) : (
+        <input
+          value={value}
+          onInput={(e) => setValue(e.currentTarget.value)}
+          name="index"
+          class="mono"
+          placeholder={indexAt(Date.now())}
+          aria-label="reset index"
+        />
+      )}
       <button type="submit">Reset position</button>
       <ErrorNote error={error} />
     </form>
@@ -99,9 +125,19 @@ export function ConsumerPage(props: { type: string; consumer: string }) {
   };
   return (
     <>
-      <h1>Consumer {decodeURIComponent(props.consumer)} <small>{props.type}{topic ? `/${topic}` : ""}</small></h1>
+      <h1>
+        Consumer {decodeURIComponent(props.consumer)}{" "}
+        <small>
+          {props.type}
+          {topic ? `/${topic}` : ""}
+        </small>
+      </h1>
       <ErrorNote error={details.error ?? error} />
-      {note && <p class="note" role="status">{note}</p>}
+      {note && (
+        <p class="note" role="status">
+          {note}
+        </p>
+      )}
       {d && (
         <>
           <Section title="Lag">
@@ -109,22 +145,69 @@ export function ConsumerPage(props: { type: string; consumer: string }) {
               <span data-testid="lag-messages">{d.messagesBehind}</span> messages behind, {formatSeconds(d.secondsBehind)}
             </p>
             <table>
-              <thead><tr><th>partition</th><th>segments</th><th class="num">behind</th><th class="num">seconds</th></tr></thead>
-              <tbody>{d.partitions.map((p) => <tr key={p.partition}><td>{p.partition}</td><td>[{p.segment[0]}, {p.segment[1]})</td><td class="num">{p.messagesBehind}{p.atLeast ? "+" : ""}</td><td class="num">{formatSeconds(p.secondsBehind)}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>partition</th>
+                  <th>segments</th>
+                  <th class="num">behind</th>
+                  <th class="num">seconds</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.partitions.map((p) => (
+                  <tr key={p.partition}>
+                    <td>{p.partition}</td>
+                    <td>
+                      [{p.segment[0]}, {p.segment[1]})
+                    </td>
+                    <td class="num">
+                      {p.messagesBehind}
+                      {p.atLeast ? "+" : ""}
+                    </td>
+                    <td class="num">{formatSeconds(p.secondsBehind)}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
-            <ResetPosition base={base} query={query} behind={d.messagesBehind} onDone={(n) => { setNote(n); details.reload(); }} />
+            <ResetPosition
+              base={base}
+              query={query}
+              behind={d.messagesBehind}
+              onDone={(n) => {
+                setNote(n);
+                details.reload();
+              }}
+            />
           </Section>
           <Section title={`Trackers (${d.trackers.length})`}>
-            {d.trackers.length === 0 ? <p class="hint">No tracker connected.</p> : (
+            {d.trackers.length === 0 ? (
+              <p class="hint">No tracker connected.</p>
+            ) : (
               <table data-testid="trackers">
-                <thead><tr><th>tracker</th><th>client</th><th>segments over 0…127</th><th /></tr></thead>
+                <thead>
+                  <tr>
+                    <th>tracker</th>
+                    <th>client</th>
+                    <th>segments over 0…127</th>
+                    <th />
+                  </tr>
+                </thead>
                 <tbody>
                   {d.trackers.map((t) => (
                     <tr key={t.trackerId}>
-                      <td class="mono">{t.trackerId}{t.active ? " (active)" : ""}</td>
+                      <td class="mono">
+                        {t.trackerId}
+                        {t.active ? " (active)" : ""}
+                      </td>
                       <td class="mono">{t.clientId}</td>
-                      <td><SegmentBar tracker={t} /></td>
-                      <td><button class="danger" onClick={() => void disconnect(t)}>Disconnect</button></td>
+                      <td>
+                        <SegmentBar tracker={t} />
+                      </td>
+                      <td>
+                        <button class="danger" onClick={() => void disconnect(t)}>
+                          Disconnect
+                        </button>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -133,10 +216,22 @@ export function ConsumerPage(props: { type: string; consumer: string }) {
           </Section>
           <Section title="Position per segment">
             <table>
-              <thead><tr><th>segments</th><th>last index processed</th><th>at</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>segments</th>
+                  <th>last index processed</th>
+                  <th>at</th>
+                </tr>
+              </thead>
               <tbody>
                 {positionRanges(d.positions).map((r) => (
-                  <tr key={r.from}><td>[{r.from}, {r.to})</td><td class="mono">{r.index ?? "none"}</td><td>{formatTime(indexTime(r.index))}</td></tr>
+                  <tr key={r.from}>
+                    <td>
+                      [{r.from}, {r.to})
+                    </td>
+                    <td class="mono">{r.index ?? "none"}</td>
+                    <td>{formatTime(indexTime(r.index))}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>

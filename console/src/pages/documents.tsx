@@ -43,7 +43,10 @@ function byName(stats: FacetStat[]): [string, FacetStat[]][] {
 
 export function Documents() {
   const { project } = useContext(Session);
-  const collections = useLoad(() => api<{ collections: { collection: string; documents: number }[] }>(projectPath(project, "/search/collections")), [project]);
+  const collections = useLoad(
+    () => api<{ collections: { collection: string; documents: number }[] }>(projectPath(project, "/search/collections")),
+    [project],
+  );
   const [collection, setCollection] = useState("");
   const [kind, setKind] = useState("query");
   const [value, setValue] = useState("");
@@ -80,25 +83,72 @@ export function Documents() {
       <h1>Search</h1>
       <form onSubmit={search}>
         <div class="toolbar">
-          <label>collection <input value={collection} onInput={(e) => setCollection(e.currentTarget.value)} name="collection" list="collections" required /></label>
-          <datalist id="collections">{collections.data?.collections.map((c) => <option key={c.collection} value={c.collection} />)}</datalist>
-          <label>constraint <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>{Object.keys(KINDS).map((k) => <option key={k}>{k}</option>)}</select></label>
-          <input value={value} onInput={(e) => setValue(e.currentTarget.value)} placeholder={kind === "between" ? "min..max" : "value"} aria-label="constraint value" />
-          <input value={path} onInput={(e) => setPath(e.currentTarget.value)} placeholder={kind === "facet" ? "facet name" : "path (optional)"} aria-label="constraint path" />
-          <button type="button" class="secondary" onClick={add}>Add constraint</button>
+          <label>
+            collection{" "}
+            <input
+              value={collection}
+              onInput={(e) => setCollection(e.currentTarget.value)}
+              name="collection"
+              list="collections"
+              required
+            />
+          </label>
+          <datalist id="collections">
+            {collections.data?.collections.map((c) => (
+              <option key={c.collection} value={c.collection} />
+            ))}
+          </datalist>
+          <label>
+            constraint{" "}
+            <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+              {Object.keys(KINDS).map((k) => (
+                <option key={k}>{k}</option>
+              ))}
+            </select>
+          </label>
+          <input
+            value={value}
+            onInput={(e) => setValue(e.currentTarget.value)}
+            placeholder={kind === "between" ? "min..max" : "value"}
+            aria-label="constraint value"
+          />
+          <input
+            value={path}
+            onInput={(e) => setPath(e.currentTarget.value)}
+            placeholder={kind === "facet" ? "facet name" : "path (optional)"}
+            aria-label="constraint path"
+          />
+          <button type="button" class="secondary" onClick={add}>
+            Add constraint
+          </button>
           <button type="submit">Search</button>
         </div>
-        <label class="block">constraints (Flux JSON; all must hold)
+        <label class="block">
+          constraints (Flux JSON; all must hold)
           <textarea rows={5} value={constraints} onInput={(e) => setConstraints(e.currentTarget.value)} class="mono" />
         </label>
       </form>
       <ErrorNote error={error ?? collections.error} />
       {collections.data && !matches && (
         <Section title="Collections">
-          {collections.data.collections.length === 0 ? <p class="hint">No documents indexed.</p> : (
+          {collections.data.collections.length === 0 ? (
+            <p class="hint">No documents indexed.</p>
+          ) : (
             <table data-testid="collections">
-              <thead><tr><th>collection</th><th class="num">documents</th></tr></thead>
-              <tbody>{collections.data.collections.map((c) => <tr key={c.collection} onClick={() => setCollection(c.collection)}><td>{c.collection}</td><td class="num">{c.documents}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>collection</th>
+                  <th class="num">documents</th>
+                </tr>
+              </thead>
+              <tbody>
+                {collections.data.collections.map((c) => (
+                  <tr key={c.collection} onClick={() => setCollection(c.collection)}>
+                    <td>{c.collection}</td>
+                    <td class="num">{c.documents}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           )}
         </Section>
@@ -107,15 +157,41 @@ export function Documents() {
         <div class="split">
           <Section title={`Matches (${matches.length})`}>
             <table data-testid="matches">
-              <thead><tr><th>id</th><th>timestamp</th><th>value</th></tr></thead>
-              <tbody>{matches.map((m) => <tr key={m.id} onClick={() => setOpen(m)} class={open === m ? "selected" : ""}><td class="mono">{m.id}</td><td>{formatTime(m.timestamp)}</td><td class="preview">{JSON.stringify(m.value)}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>id</th>
+                  <th>timestamp</th>
+                  <th>value</th>
+                </tr>
+              </thead>
+              <tbody>
+                {matches.map((m) => (
+                  <tr key={m.id} onClick={() => setOpen(m)} class={open === m ? "selected" : ""}>
+                    <td class="mono">{m.id}</td>
+                    <td>{formatTime(m.timestamp)}</td>
+                    <td class="preview">{JSON.stringify(m.value)}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
             <h4>Facets of everything the query matches</h4>
             <div data-testid="facets">
-              {facets.length === 0 ? <p class="hint">No facets.</p> : byName(facets).map(([name, values]) => <p key={name}><strong>{name}</strong>: {values.map((v) => `${v.value} (${v.count})`).join(", ")}</p>)}
+              {facets.length === 0 ? (
+                <p class="hint">No facets.</p>
+              ) : (
+                byName(facets).map(([name, values]) => (
+                  <p key={name}>
+                    <strong>{name}</strong>: {values.map((v) => `${v.value} (${v.count})`).join(", ")}
+                  </p>
+                ))
+              )}
             </div>
           </Section>
-          {open && <Section title={open.id}><Json value={open} /></Section>}
+          {open && (
+            <Section title={open.id}>
+              <Json value={open} />
+            </Section>
+          )}
         </div>
       )}
     </>

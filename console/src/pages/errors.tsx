@@ -21,12 +21,22 @@ function Trigger({ error }: { error: StoredMessage }) {
     if (!triggerId) return setTrigger("none");
     void (async () => {
       try {
-        const { hits } = await api<{ hits: AuditHit[] }>(projectPath(project, `/audit/messages?messageId=${encodeURIComponent(triggerId)}&limit=1`));
+        const { hits } = await api<{ hits: AuditHit[] }>(
+          projectPath(project, `/audit/messages?messageId=${encodeURIComponent(triggerId)}&limit=1`),
+        );
         if (!hits.length) return setTrigger("none");
         const h = hits[0];
-        const full = await api<{ message: unknown }>(projectPath(project, `/audit/messages/${h.type.toLowerCase()}/${h.index}?partition=${h.partition}${h.topic ? `&topic=${encodeURIComponent(h.topic)}` : ""}`));
+        const full = await api<{ message: unknown }>(
+          projectPath(
+            project,
+            `/audit/messages/${h.type.toLowerCase()}/${h.index}?partition=${h.partition}${h.topic ? `&topic=${encodeURIComponent(h.topic)}` : ""}`,
+          ),
+        );
         const m = full.message as StoredMessage | null;
-        setTrigger({ hit: h, message: m && { type: m.data?.type, payload: decodeData(m.data?.value), metadata: m.metadata, messageId: m.messageId } });
+        setTrigger({
+          hit: h,
+          message: m && { type: m.data?.type, payload: decodeData(m.data?.value), metadata: m.metadata, messageId: m.messageId },
+        });
       } catch (e) {
         setFailure(e as Error);
       }
@@ -39,7 +49,9 @@ function Trigger({ error }: { error: StoredMessage }) {
       {trigger === "none" && <p class="hint">No trigger recorded ($correlationId {triggerId ?? "absent"}).</p>}
       {trigger && trigger !== "none" && (
         <>
-          <p>{trigger.hit.type} message {trigger.hit.index} at {formatTime(trigger.hit.appendedAt)}</p>
+          <p>
+            {trigger.hit.type} message {trigger.hit.index} at {formatTime(trigger.hit.appendedAt)}
+          </p>
           <Json value={trigger.message} />
         </>
       )}
@@ -64,19 +76,35 @@ export function Errors() {
     }
   };
   useEffect(() => void load(), [project, generation]);
-  const shown = (messages ?? []).filter((m) => !type || `${m.data.type ?? ""} ${JSON.stringify(m.payload ?? "")}`.toLowerCase().includes(type.toLowerCase()));
+  const shown = (messages ?? []).filter(
+    (m) => !type || `${m.data.type ?? ""} ${JSON.stringify(m.payload ?? "")}`.toLowerCase().includes(type.toLowerCase()),
+  );
   return (
     <>
       <h1>Errors</h1>
-      <form class="toolbar" onSubmit={(e) => { e.preventDefault(); void load(); }}>
-        <label>error type or text <input value={type} onInput={(e) => setType(e.currentTarget.value)} name="type" /></label>
-        <label>since <input type="datetime-local" step="1" value={since} onInput={(e) => setSince(e.currentTarget.value)} /></label>
+      <form
+        class="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void load();
+        }}
+      >
+        <label>
+          error type or text <input value={type} onInput={(e) => setType(e.currentTarget.value)} name="type" />
+        </label>
+        <label>
+          since <input type="datetime-local" step="1" value={since} onInput={(e) => setSince(e.currentTarget.value)} />
+        </label>
         <button type="submit">Search</button>
       </form>
       <ErrorNote error={error} />
       <div class="split">
         <Section title={`Errors (${shown.length})`}>
-          {shown.length === 0 ? <p class="hint">No errors.</p> : <MessageTable messages={shown} selected={selected} onOpen={setSelected} testId="errors" />}
+          {shown.length === 0 ? (
+            <p class="hint">No errors.</p>
+          ) : (
+            <MessageTable messages={shown} selected={selected} onOpen={setSelected} testId="errors" />
+          )}
         </Section>
         {selected && (
           <Section title="Error and its trigger">

@@ -43,16 +43,46 @@ export function Keys() {
       <h1>API keys of {project}</h1>
       {!secret && <p class="hint">Managing keys needs the admin secret: choose Access ▸ Admin secret.</p>}
       <ErrorNote error={keys.error ?? error} />
-      {created && <p class="note" role="status">New key, shown once: <code>{created}</code></p>}
+      {created && (
+        <p class="note" role="status">
+          New key, shown once: <code>{created}</code>
+        </p>
+      )}
       <form class="toolbar" onSubmit={create}>
-        <label>label <input value={label} onInput={(e) => setLabel(e.currentTarget.value)} /></label>
+        <label>
+          label <input value={label} onInput={(e) => setLabel(e.currentTarget.value)} />
+        </label>
         <button type="submit">Create key</button>
       </form>
       {keys.data && (
         <Section title="Keys">
           <table>
-            <thead><tr><th>id</th><th>label</th><th>created</th><th>revoked</th><th /></tr></thead>
-            <tbody>{keys.data.keys.map((k) => <tr key={k.id}><td class="mono">{k.id}</td><td>{k.label}</td><td>{k.createdAt}</td><td>{k.revokedAt}</td><td>{!k.revokedAt && <button class="danger" onClick={() => void revoke(k)}>Revoke</button>}</td></tr>)}</tbody>
+            <thead>
+              <tr>
+                <th>id</th>
+                <th>label</th>
+                <th>created</th>
+                <th>revoked</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {keys.data.keys.map((k) => (
+                <tr key={k.id}>
+                  <td class="mono">{k.id}</td>
+                  <td>{k.label}</td>
+                  <td>{k.createdAt}</td>
+                  <td>{k.revokedAt}</td>
+                  <td>
+                    {!k.revokedAt && (
+                      <button class="danger" onClick={() => void revoke(k)}>
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         </Section>
       )}

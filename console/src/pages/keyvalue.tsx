@@ -24,13 +24,18 @@ export function KeyValue() {
     <>
       <h1>Key-value</h1>
       <form class="toolbar" onSubmit={lookup}>
-        <label>key <input value={key} onInput={(e) => setKey(e.currentTarget.value)} name="key" size={40} /></label>
+        <label>
+          key <input value={key} onInput={(e) => setKey(e.currentTarget.value)} name="key" size={40} />
+        </label>
         <button type="submit">Look up</button>
       </form>
       <ErrorNote error={error} />
       {found && (
         <Section title={found.key}>
-          <p>type {String(found.data.type ?? "none")}, revision {String(found.data.revision ?? 0)}, format {String(found.data.format ?? "json")}</p>
+          <p>
+            type {String(found.data.type ?? "none")}, revision {String(found.data.revision ?? 0)}, format{" "}
+            {String(found.data.format ?? "json")}
+          </p>
           <Json value={decodeData(found.data.value as string | null)} />
         </Section>
       )}

@@ -10,7 +10,19 @@ import type { AuditHit, StoredMessage } from "../types";
 import { ErrorNote, Json, Section, formatTime, shortType } from "../ui";
 
 /** The log types a console reader can page. */
-export const LOG_TYPES = ["event", "command", "query", "result", "error", "schedule", "metrics", "webrequest", "webresponse", "document", "custom"];
+export const LOG_TYPES = [
+  "event",
+  "command",
+  "query",
+  "result",
+  "error",
+  "schedule",
+  "metrics",
+  "webrequest",
+  "webresponse",
+  "document",
+  "custom",
+];
 
 interface Page {
   messages: StoredMessage[];
@@ -41,11 +53,28 @@ function MessageRow(props: { m: StoredMessage; onOpen: () => void; selected: boo
 }
 
 /** A message list. */
-export function MessageTable(props: { messages: StoredMessage[]; selected: StoredMessage | null; onOpen: (m: StoredMessage) => void; testId: string }) {
+export function MessageTable(props: {
+  messages: StoredMessage[];
+  selected: StoredMessage | null;
+  onOpen: (m: StoredMessage) => void;
+  testId: string;
+}) {
   return (
     <table data-testid={props.testId}>
-      <thead><tr><th>index</th><th>stored at</th><th>type</th><th>messageId</th><th>payload</th></tr></thead>
-      <tbody>{props.messages.map((m) => <MessageRow key={String(m.index)} m={m} selected={props.selected === m} onOpen={() => props.onOpen(m)} />)}</tbody>
+      <thead>
+        <tr>
+          <th>index</th>
+          <th>stored at</th>
+          <th>type</th>
+          <th>messageId</th>
+          <th>payload</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.messages.map((m) => (
+          <MessageRow key={String(m.index)} m={m} selected={props.selected === m} onOpen={() => props.onOpen(m)} />
+        ))}
+      </tbody>
     </table>
   );
 }
@@ -58,7 +87,15 @@ function AuditList({ hits }: { hits: AuditHit[] }) {
   return (
     <>
       <table>
-        <thead><tr><th>log</th><th>index</th><th>stored at</th><th>type</th><th>messageId</th></tr></thead>
+        <thead>
+          <tr>
+            <th>log</th>
+            <th>index</th>
+            <th>stored at</th>
+            <th>type</th>
+            <th>messageId</th>
+          </tr>
+        </thead>
         <tbody>
           {hits.map((h) => {
             const key = `${h.type}/${h.index}`;
@@ -91,7 +128,8 @@ export function Correlation({ message }: { message: StoredMessage }) {
   useEffect(() => setState(null), [message]);
   const follow = async () => {
     try {
-      const search = (q: string) => api<{ hits: AuditHit[] }>(projectPath(project, `/audit/messages?${q}&limit=100`)).then((p) => p.hits);
+      const search = (q: string) =>
+        api<{ hits: AuditHit[] }>(projectPath(project, `/audit/messages?${q}&limit=100`)).then((p) => p.hits);
       const triggerId = message.metadata?.$correlationId;
       const [trigger, caused] = await Promise.all([
         triggerId && triggerId !== message.messageId ? search(`messageId=${encodeURIComponent(triggerId)}`) : Promise.resolve([]),
@@ -125,26 +163,70 @@ export function MessageDetails({ message }: { message: StoredMessage }) {
     <div class="details" data-testid="message-details">
       <table class="kv">
         <tbody>
-          <tr><th>index</th><td class="mono">{String(ids.index)} ({formatTime(indexTime(ids.index))})</td></tr>
-          <tr><th>messageId</th><td class="mono">{ids.messageId}</td></tr>
-          <tr><th>type</th><td>{data.type} {data.revision ? `rev ${data.revision}` : ""}</td></tr>
-          <tr><th>timestamp</th><td>{formatTime(ids.timestamp)}</td></tr>
-          <tr><th>segment</th><td>{ids.segment}</td></tr>
-          {ids.source && <tr><th>source</th><td>{ids.source}</td></tr>}
-          {ids.target && <tr><th>target</th><td>{ids.target}</td></tr>}
+          <tr>
+            <th>index</th>
+            <td class="mono">
+              {String(ids.index)} ({formatTime(indexTime(ids.index))})
+            </td>
+          </tr>
+          <tr>
+            <th>messageId</th>
+            <td class="mono">{ids.messageId}</td>
+          </tr>
+          <tr>
+            <th>type</th>
+            <td>
+              {data.type} {data.revision ? `rev ${data.revision}` : ""}
+            </td>
+          </tr>
+          <tr>
+            <th>timestamp</th>
+            <td>{formatTime(ids.timestamp)}</td>
+          </tr>
+          <tr>
+            <th>segment</th>
+            <td>{ids.segment}</td>
+          </tr>
+          {ids.source && (
+            <tr>
+              <th>source</th>
+              <td>{ids.source}</td>
+            </tr>
+          )}
+          {ids.target && (
+            <tr>
+              <th>target</th>
+              <td>{ids.target}</td>
+            </tr>
+          )}
         </tbody>
       </table>
       <h4>Payload</h4>
       {payload === undefined ? <pre class="json">{data.value}</pre> : <Json value={payload} />}
       <h4>Metadata</h4>
-      <table class="kv"><tbody>{Object.entries(metadata ?? {}).map(([k, v]) => <tr key={k}><th>{k}</th><td class="mono">{v}</td></tr>)}</tbody></table>
+      <table class="kv">
+        <tbody>
+          {Object.entries(metadata ?? {}).map(([k, v]) => (
+            <tr key={k}>
+              <th>{k}</th>
+              <td class="mono">{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <Correlation message={message} />
     </div>
   );
 }
 
 /** Polls the log from the time the tail started and keeps the newest messages on top. */
-function LiveTail(props: { type: string; topic: string; filter: string; onOpen: (m: StoredMessage) => void; selected: StoredMessage | null }) {
+function LiveTail(props: {
+  type: string;
+  topic: string;
+  filter: string;
+  onOpen: (m: StoredMessage) => void;
+  selected: StoredMessage | null;
+}) {
   const { project } = useContext(Session);
   const [messages, setMessages] = useState<StoredMessage[]>([]);
   const [error, setError] = useState<Error | null>(null);
@@ -171,9 +253,16 @@ function LiveTail(props: { type: string; topic: string; filter: string; onOpen: 
   }, [project, props.type, props.topic]);
   const shown = messages.filter((m) => matches(m, props.filter));
   return (
-    <Section title={`Live tail of ${props.type}${props.topic ? `/${props.topic}` : ""}`} actions={<span class="live">● live</span>}>
+    <Section
+      title={`Live tail of ${props.type}${props.topic ? `/${props.topic}` : ""}`}
+      actions={<span class="live">● live</span>}
+    >
       <ErrorNote error={error} />
-      {shown.length === 0 ? <p class="hint">Waiting for messages…</p> : <MessageTable messages={shown} selected={props.selected} onOpen={props.onOpen} testId="tail" />}
+      {shown.length === 0 ? (
+        <p class="hint">Waiting for messages…</p>
+      ) : (
+        <MessageTable messages={shown} selected={props.selected} onOpen={props.onOpen} testId="tail" />
+      )}
     </Section>
   );
 }
@@ -214,15 +303,71 @@ export function Messages() {
   return (
     <>
       <h1>Messages</h1>
-      <form class="toolbar" onSubmit={(e) => { e.preventDefault(); void load(time ? indexAt(Date.parse(time)) : from, []); }}>
-        <label>log <select value={type} onChange={(e) => setType(e.currentTarget.value)} name="type">{LOG_TYPES.map((t) => <option key={t}>{t}</option>)}</select></label>
-        <label>topic <input value={topic} onChange={(e) => setTopic(e.currentTarget.value)} placeholder="custom topic / collection" size={14} /></label>
-        <label>from index <input value={from} onInput={(e) => { setFrom(e.currentTarget.value); setTime(""); }} size={20} class="mono" name="from" /></label>
-        <label>or from time <input type="datetime-local" step="1" value={time} onInput={(e) => setTime(e.currentTarget.value)} name="time" /></label>
-        <label>limit <input type="number" min={1} max={1000} value={limit} onInput={(e) => setLimit(Number(e.currentTarget.value))} style="width:5em" /></label>
-        <label>message type <input value={filter} onInput={(e) => setFilter(e.currentTarget.value)} placeholder="filter, e.g. OrderPlaced" name="filter" /></label>
+      <form
+        class="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void load(time ? indexAt(Date.parse(time)) : from, []);
+        }}
+      >
+        <label>
+          log{" "}
+          <select value={type} onChange={(e) => setType(e.currentTarget.value)} name="type">
+            {LOG_TYPES.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          topic{" "}
+          <input
+            value={topic}
+            onChange={(e) => setTopic(e.currentTarget.value)}
+            placeholder="custom topic / collection"
+            size={14}
+          />
+        </label>
+        <label>
+          from index{" "}
+          <input
+            value={from}
+            onInput={(e) => {
+              setFrom(e.currentTarget.value);
+              setTime("");
+            }}
+            size={20}
+            class="mono"
+            name="from"
+          />
+        </label>
+        <label>
+          or from time{" "}
+          <input type="datetime-local" step="1" value={time} onInput={(e) => setTime(e.currentTarget.value)} name="time" />
+        </label>
+        <label>
+          limit{" "}
+          <input
+            type="number"
+            min={1}
+            max={1000}
+            value={limit}
+            onInput={(e) => setLimit(Number(e.currentTarget.value))}
+            style="width:5em"
+          />
+        </label>
+        <label>
+          message type{" "}
+          <input
+            value={filter}
+            onInput={(e) => setFilter(e.currentTarget.value)}
+            placeholder="filter, e.g. OrderPlaced"
+            name="filter"
+          />
+        </label>
         <button type="submit">Read</button>
-        <label class="check"><input type="checkbox" checked={tail} onChange={(e) => setTail(e.currentTarget.checked)} name="tail" /> live tail</label>
+        <label class="check">
+          <input type="checkbox" checked={tail} onChange={(e) => setTail(e.currentTarget.checked)} name="tail" /> live tail
+        </label>
       </form>
       <ErrorNote error={error} />
       {tail && <LiveTail type={type} topic={topic} filter={filter} onOpen={setSelected} selected={selected} />}
@@ -231,14 +376,34 @@ export function Messages() {
           title={`${type}${topic ? `/${topic}` : ""} from ${from}`}
           actions={
             <span class="row">
-              <button class="secondary" disabled={history.length === 0} onClick={() => void load(history[history.length - 1], history.slice(0, -1))}>◀ previous</button>
-              <button class="secondary" disabled={!page?.nextIndex || page.messages.length < limit} onClick={() => page?.nextIndex && void load(page.nextIndex, [...history, from])}>next ▶</button>
+              <button
+                class="secondary"
+                disabled={history.length === 0}
+                onClick={() => void load(history[history.length - 1], history.slice(0, -1))}
+              >
+                ◀ previous
+              </button>
+              <button
+                class="secondary"
+                disabled={!page?.nextIndex || page.messages.length < limit}
+                onClick={() => page?.nextIndex && void load(page.nextIndex, [...history, from])}
+              >
+                next ▶
+              </button>
             </span>
           }
         >
-          {shown.length === 0 ? <p class="hint">No messages here.</p> : <MessageTable messages={shown} selected={selected} onOpen={setSelected} testId="messages" />}
+          {shown.length === 0 ? (
+            <p class="hint">No messages here.</p>
+          ) : (
+            <MessageTable messages={shown} selected={selected} onOpen={setSelected} testId="messages" />
+          )}
         </Section>
-        {selected && <Section title="Message"><MessageDetails message={selected} /></Section>}
+        {selected && (
+          <Section title="Message">
+            <MessageDetails message={selected} />
+          </Section>
+        )}
       </div>
     </>
   );

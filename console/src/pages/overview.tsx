@@ -38,11 +38,23 @@ export function Overview() {
           <div class="grid">
             <Section title="Logs">
               <table data-testid="logs">
-                <thead><tr><th>log</th><th class="num">messages</th><th class="num">last minute</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>log</th>
+                    <th class="num">messages</th>
+                    <th class="num">last minute</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {m.logs.map((l) => (
                     <tr key={`${l.type}/${l.topic}`}>
-                      <td><Link href={`/messages?type=${l.type.toLowerCase()}${l.topic ? `&topic=${encodeURIComponent(l.topic)}` : ""}`}>{l.topic ? `${l.type}/${l.topic}` : l.type}</Link></td>
+                      <td>
+                        <Link
+                          href={`/messages?type=${l.type.toLowerCase()}${l.topic ? `&topic=${encodeURIComponent(l.topic)}` : ""}`}
+                        >
+                          {l.topic ? `${l.type}/${l.topic}` : l.type}
+                        </Link>
+                      </td>
                       <td class="num">{l.messagesAppended}</td>
                       <td class="num">{l.messagesLastMinute}</td>
                     </tr>
@@ -51,10 +63,24 @@ export function Overview() {
               </table>
             </Section>
             <Section title="Open sessions by client">
-              {m.sessions.length === 0 ? <p class="hint">No client connected.</p> : (
+              {m.sessions.length === 0 ? (
+                <p class="hint">No client connected.</p>
+              ) : (
                 <table>
-                  <thead><tr><th>client name</th><th class="num">sockets</th></tr></thead>
-                  <tbody>{m.sessions.map((s) => <tr key={s.clientName}><td>{s.clientName}</td><td class="num">{s.sockets}</td></tr>)}</tbody>
+                  <thead>
+                    <tr>
+                      <th>client name</th>
+                      <th class="num">sockets</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {m.sessions.map((s) => (
+                      <tr key={s.clientName}>
+                        <td>{s.clientName}</td>
+                        <td class="num">{s.sockets}</td>
+                      </tr>
+                    ))}
+                  </tbody>
                 </table>
               )}
             </Section>
@@ -73,15 +99,34 @@ export function ConsumerTable({ metrics }: { metrics: Metrics }) {
   if (metrics.consumers.length === 0) return <p class="hint">No consumer has read yet.</p>;
   return (
     <table data-testid="consumers">
-      <thead><tr><th>consumer</th><th>log</th><th class="num">behind</th><th class="num">seconds behind</th><th class="num">trackers</th></tr></thead>
+      <thead>
+        <tr>
+          <th>consumer</th>
+          <th>log</th>
+          <th class="num">behind</th>
+          <th class="num">seconds behind</th>
+          <th class="num">trackers</th>
+        </tr>
+      </thead>
       <tbody>
         {metrics.consumers.map((c) => (
           <tr key={`${c.messageType}/${c.topic}/${c.consumer}`}>
-            <td><Link href={`/consumers/${c.messageType.toLowerCase()}/${encodeURIComponent(c.consumer)}${c.topic ? `?topic=${encodeURIComponent(c.topic)}` : ""}`}>{c.consumer}</Link></td>
+            <td>
+              <Link
+                href={`/consumers/${c.messageType.toLowerCase()}/${encodeURIComponent(c.consumer)}${c.topic ? `?topic=${encodeURIComponent(c.topic)}` : ""}`}
+              >
+                {c.consumer}
+              </Link>
+            </td>
             <td>{c.topic ? `${c.messageType}/${c.topic}` : c.messageType}</td>
-            <td class="num">{c.messagesBehind}{c.atLeast ? "+" : ""}</td>
+            <td class="num">
+              {c.messagesBehind}
+              {c.atLeast ? "+" : ""}
+            </td>
             <td class="num">{formatSeconds(c.secondsBehind)}</td>
-            <td class="num">{c.activeTrackers}/{c.trackers}</td>
+            <td class="num">
+              {c.activeTrackers}/{c.trackers}
+            </td>
           </tr>
         ))}
       </tbody>

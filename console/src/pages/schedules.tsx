@@ -16,7 +16,10 @@ export function Schedules() {
   const [after, setAfter] = useState<string[]>([]);
   const cursor = after[after.length - 1];
   const list = useLoad(
-    () => api<{ schedules: Summary[]; next: string | null }>(projectPath(project, `/schedules?limit=100${cursor ? `&after=${encodeURIComponent(cursor)}` : ""}`)),
+    () =>
+      api<{ schedules: Summary[]; next: string | null }>(
+        projectPath(project, `/schedules?limit=100${cursor ? `&after=${encodeURIComponent(cursor)}` : ""}`),
+      ),
     [project, cursor],
     5000,
   );
@@ -38,32 +41,75 @@ export function Schedules() {
     <>
       <h1>Schedules</h1>
       <ErrorNote error={list.error ?? error} />
-      {note && <p class="note" role="status">{note}</p>}
+      {note && (
+        <p class="note" role="status">
+          {note}
+        </p>
+      )}
       <Section
         title="Pending, by due time"
-        actions={<span class="row">
-          <button class="secondary" disabled={!after.length} onClick={() => setAfter(after.slice(0, -1))}>◀ earlier</button>
-          <button class="secondary" disabled={!list.data?.next} onClick={() => list.data?.next && setAfter([...after, list.data.next])}>later ▶</button>
-        </span>}
+        actions={
+          <span class="row">
+            <button class="secondary" disabled={!after.length} onClick={() => setAfter(after.slice(0, -1))}>
+              ◀ earlier
+            </button>
+            <button
+              class="secondary"
+              disabled={!list.data?.next}
+              onClick={() => list.data?.next && setAfter([...after, list.data.next])}
+            >
+              later ▶
+            </button>
+          </span>
+        }
       >
-        {list.data && (list.data.schedules.length === 0 ? <p class="hint">Nothing scheduled.</p> : (
-          <table data-testid="schedules">
-            <thead><tr><th>due</th><th>scheduleId</th><th>type</th><th>recurrence</th><th /></tr></thead>
-            <tbody>
-              {list.data.schedules.map((s) => (
-                <tr key={s.scheduleId}>
-                  <td>{formatTime(s.deadline)}</td>
-                  <td class="mono"><a href="#" onClick={(e) => { e.preventDefault(); void show(s); }}>{s.scheduleId}</a></td>
-                  <td>{shortType(s.type)}</td>
-                  <td>{s.recurrence ? JSON.stringify(s.recurrence) : ""}</td>
-                  <td><button class="danger" onClick={() => void cancel(s)}>Cancel</button></td>
+        {list.data &&
+          (list.data.schedules.length === 0 ? (
+            <p class="hint">Nothing scheduled.</p>
+          ) : (
+            <table data-testid="schedules">
+              <thead>
+                <tr>
+                  <th>due</th>
+                  <th>scheduleId</th>
+                  <th>type</th>
+                  <th>recurrence</th>
+                  <th />
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        ))}
+              </thead>
+              <tbody>
+                {list.data.schedules.map((s) => (
+                  <tr key={s.scheduleId}>
+                    <td>{formatTime(s.deadline)}</td>
+                    <td class="mono">
+                      <a
+                        href="#"
+                        onClick={(e) => {
+                          e.preventDefault();
+                          void show(s);
+                        }}
+                      >
+                        {s.scheduleId}
+                      </a>
+                    </td>
+                    <td>{shortType(s.type)}</td>
+                    <td>{s.recurrence ? JSON.stringify(s.recurrence) : ""}</td>
+                    <td>
+                      <button class="danger" onClick={() => void cancel(s)}>
+                        Cancel
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ))}
       </Section>
-      {open !== null && <Section title="Schedule"><Json value={open} /></Section>}
+      {open !== null && (
+        <Section title="Schedule">
+          <Json value={open} />
+        </Section>
+      )}
     </>
   );
 }
