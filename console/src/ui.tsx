@@ -69,6 +69,65 @@ export function Section(props: { title: string; actions?: ComponentChildren; chi
   );
 }
 
+/** A table's header row; `{ num }` columns are right-aligned, for numbers. */
+export function Head({ columns }: { columns: (string | { num: string })[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c, i) =>
+          typeof c === "string" ? (
+            <th key={i}>{c}</th>
+          ) : (
+            <th key={i} class="num">
+              {c.num}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}
+
+/** An operator action's outcome: the effect it reported, or its failure. */
+export interface Action {
+  note: string | null;
+  error: Error | null;
+  /** Asks `question`; if confirmed, runs `action`, shows the effect it returns and calls `then`. */
+  run(question: string | null, action: () => Promise<string>, then?: () => void): Promise<void>;
+}
+
+/** State for the actions of one page: each asks for confirmation and shows its effect. */
+export function useAction(): Action {
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const run = async (question: string | null, action: () => Promise<string>, then?: () => void) => {
+    if (question !== null && !confirm(question)) return;
+    try {
+      setError(null);
+      setNote(await action());
+      then?.();
+    } catch (e) {
+      setNote(null);
+      setError(e as Error);
+    }
+  };
+  return { note, error, run };
+}
+
+/** What an action reported. */
+export function ActionNote({ action }: { action: Action }) {
+  return (
+    <>
+      <ErrorNote error={action.error} />
+      {action.note && (
+        <p class="note" role="status">
+          {action.note}
+        </p>
+      )}
+    </>
+  );
+}
+
 /** Pretty-printed JSON. */
 export function Json({ value }: { value: unknown }) {
   return <pre class="json">{JSON.stringify(value, null, 2)}</pre>;

@@ -414,7 +414,7 @@ describe("the web console with API keys", () => {
     await page.locator(".dialog").getByRole("button", { name: "Use" }).click();
     await page.locator("main form input").fill("deploy");
     await page.getByRole("button", { name: "Create key" }).click();
-    const created = (await page.getByRole("status").locator("code").textContent()) ?? "";
+    const created = (await page.getByTestId("new-key").textContent()) ?? "";
     expect(created).toMatch(/^fxk_/);
     const row = page.locator("main table tr", { hasText: "deploy" });
     await row.getByRole("button", { name: "Revoke" }).click();

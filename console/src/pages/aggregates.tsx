@@ -3,7 +3,7 @@ import { useContext, useState } from "preact/hooks";
 import { ApiError, api, decodeData, projectPath } from "../api";
 import { Session } from "../session";
 import type { StoredMessage } from "../types";
-import { ErrorNote, Json, Section, formatTime, shortType } from "../ui";
+import { ErrorNote, Json, Section, formatTime, shortType, Head } from "../ui";
 
 interface Events {
   events: StoredMessage[];
@@ -48,14 +48,7 @@ export function Aggregates() {
         <div class="split">
           <Section title={`Events of ${state.id} (last sequence number ${state.events.lastSequenceNumber ?? "none"})`}>
             <table data-testid="events">
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>type</th>
-                  <th>timestamp</th>
-                  <th>payload</th>
-                </tr>
-              </thead>
+              <Head columns={["#", "type", "timestamp", "payload"]} />
               <tbody>
                 {state.events.events.map((m, i) => (
                   <tr key={i}>

@@ -8,7 +8,7 @@ import { useSearch } from "wouter-preact";
 import { api, indexAt, indexTime, projectPath } from "../api";
 import { Session } from "../session";
 import type { ConsumerDetails, Metrics, Tracker } from "../types";
-import { ErrorNote, Section, formatSeconds, formatTime, useLoad } from "../ui";
+import { type Action, ActionNote, ErrorNote, Head, Section, formatSeconds, formatTime, useAction, useLoad } from "../ui";
 import { ConsumerTable } from "./overview";
 
 const SEGMENTS = 128;
@@ -54,22 +54,21 @@ function positionRanges(positions: ConsumerDetails["positions"]) {
 }
 
 /** The reset form: to an index (the last one processed) or a time (redeliver from then). */
-function ResetPosition(props: { base: string; query: string; onDone: (note: string) => void; behind: number }) {
+function ResetPosition(props: { base: string; query: string; action: Action; onDone: () => void; behind: number }) {
   const [mode, setMode] = useState<"time" | "index">("time");
   const [value, setValue] = useState("");
-  const [error, setError] = useState<Error | null>(null);
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     const body = mode === "index" ? { index: value.trim() } : { time: value ? Date.parse(value) : 0 };
     const what = mode === "index" ? `index ${value}` : value ? `time ${value}` : "the beginning of the log";
-    if (!confirm(`Reset the position of this consumer to ${what}? Its trackers will read from there.`)) return;
-    try {
-      setError(null);
-      const r = await api<{ lastIndex: string }>(`${props.base}/position${props.query}`, { method: "PUT", json: body });
-      props.onDone(`Position reset to ${r.lastIndex} (was ${props.behind} messages behind).`);
-    } catch (err) {
-      setError(err as Error);
-    }
+    void props.action.run(
+      `Reset the position of this consumer to ${what}? Its trackers will read from there.`,
+      async () => {
+        const r = await api<{ lastIndex: string }>(`${props.base}/position${props.query}`, { method: "PUT", json: body });
+        return `Position reset to ${r.lastIndex} (was ${props.behind} messages behind).`;
+      },
+      props.onDone,
+    );
   };
   return (
     <form class="toolbar" onSubmit={submit} data-testid="reset-form">
@@ -99,7 +98,6 @@ function ResetPosition(props: { base: string; query: string; onDone: (note: stri
         />
       )}
       <button type="submit">Reset position</button>
-      <ErrorNote error={error} />
     </form>
   );
 }
@@ -110,19 +108,17 @@ export function ConsumerPage(props: { type: string; consumer: string }) {
   const query = topic ? `?topic=${encodeURIComponent(topic)}` : "";
   const base = projectPath(project, `/consumers/${props.type}/${encodeURIComponent(props.consumer)}`);
   const details = useLoad(() => api<ConsumerDetails>(base + query), [base, query], 3000);
-  const [note, setNote] = useState<string | null>(null);
-  const [error, setError] = useState<Error | null>(null);
+  const action = useAction();
   const d = details.data;
-  const disconnect = async (t: Tracker) => {
-    if (!confirm(`Disconnect tracker ${t.trackerId}? Its segments go to the other trackers.`)) return;
-    try {
-      await api(`${base}/trackers/${encodeURIComponent(t.trackerId)}${query}`, { method: "DELETE" });
-      setNote(`Tracker ${t.trackerId} disconnected.`);
-      details.reload();
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+  const disconnect = (t: Tracker) =>
+    action.run(
+      `Disconnect tracker ${t.trackerId}? Its segments go to the other trackers.`,
+      async () => {
+        await api(`${base}/trackers/${encodeURIComponent(t.trackerId)}${query}`, { method: "DELETE" });
+        return `Tracker ${t.trackerId} disconnected.`;
+      },
+      details.reload,
+    );
   return (
     <>
       <h1>
@@ -132,12 +128,8 @@ export function ConsumerPage(props: { type: string; consumer: string }) {
           {topic ? `/${topic}` : ""}
         </small>
       </h1>
-      <ErrorNote error={details.error ?? error} />
-      {note && (
-        <p class="note" role="status">
-          {note}
-        </p>
-      )}
+      <ErrorNote error={details.error} />
+      <ActionNote action={action} />
       {d && (
         <>
           <Section title="Lag">
@@ -145,14 +137,7 @@ export function ConsumerPage(props: { type: string; consumer: string }) {
               <span data-testid="lag-messages">{d.messagesBehind}</span> messages behind, {formatSeconds(d.secondsBehind)}
             </p>
             <table>
-              <thead>
-                <tr>
-                  <th>partition</th>
-                  <th>segments</th>
-                  <th class="num">behind</th>
-                  <th class="num">seconds</th>
-                </tr>
-              </thead>
+              <Head columns={["partition", "segments", { num: "behind" }, { num: "seconds" }]} />
               <tbody>
                 {d.partitions.map((p) => (
                   <tr key={p.partition}>
@@ -169,29 +154,14 @@ export function ConsumerPage(props: { type: string; consumer: string }) {
                 ))}
               </tbody>
             </table>
-            <ResetPosition
-              base={base}
-              query={query}
-              behind={d.messagesBehind}
-              onDone={(n) => {
-                setNote(n);
-                details.reload();
-              }}
-            />
+            <ResetPosition base={base} query={query} behind={d.messagesBehind} action={action} onDone={details.reload} />
           </Section>
           <Section title={`Trackers (${d.trackers.length})`}>
             {d.trackers.length === 0 ? (
               <p class="hint">No tracker connected.</p>
             ) : (
               <table data-testid="trackers">
-                <thead>
-                  <tr>
-                    <th>tracker</th>
-                    <th>client</th>
-                    <th>segments over 0…127</th>
-                    <th />
-                  </tr>
-                </thead>
+                <Head columns={["tracker", "client", "segments over 0…127", ""]} />
                 <tbody>
                   {d.trackers.map((t) => (
                     <tr key={t.trackerId}>
@@ -216,13 +186,7 @@ export function ConsumerPage(props: { type: string; consumer: string }) {
           </Section>
           <Section title="Position per segment">
             <table>
-              <thead>
-                <tr>
-                  <th>segments</th>
-                  <th>last index processed</th>
-                  <th>at</th>
-                </tr>
-              </thead>
+              <Head columns={["segments", "last index processed", "at"]} />
               <tbody>
                 {positionRanges(d.positions).map((r) => (
                   <tr key={r.from}>

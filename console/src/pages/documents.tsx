@@ -5,7 +5,7 @@
 import { useContext, useState } from "preact/hooks";
 import { api, projectPath } from "../api";
 import { Session } from "../session";
-import { ErrorNote, Json, Section, formatTime, useLoad } from "../ui";
+import { ErrorNote, Json, Section, formatTime, useLoad, Head } from "../ui";
 
 /** Flux's constraint kinds, each with the JSON it takes. */
 const KINDS: Record<string, (value: string, path: string) => Record<string, unknown>> = {
@@ -135,12 +135,7 @@ export function Documents() {
             <p class="hint">No documents indexed.</p>
           ) : (
             <table data-testid="collections">
-              <thead>
-                <tr>
-                  <th>collection</th>
-                  <th class="num">documents</th>
-                </tr>
-              </thead>
+              <Head columns={["collection", { num: "documents" }]} />
               <tbody>
                 {collections.data.collections.map((c) => (
                   <tr key={c.collection} onClick={() => setCollection(c.collection)}>
@@ -157,13 +152,7 @@ export function Documents() {
         <div class="split">
           <Section title={`Matches (${matches.length})`}>
             <table data-testid="matches">
-              <thead>
-                <tr>
-                  <th>id</th>
-                  <th>timestamp</th>
-                  <th>value</th>
-                </tr>
-              </thead>
+              <Head columns={["id", "timestamp", "value"]} />
               <tbody>
                 {matches.map((m) => (
                   <tr key={m.id} onClick={() => setOpen(m)} class={open === m ? "selected" : ""}>

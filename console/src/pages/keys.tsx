@@ -2,7 +2,7 @@
 import { useContext, useState } from "preact/hooks";
 import { adminSecret, api } from "../api";
 import { Session } from "../session";
-import { ErrorNote, Section, useLoad } from "../ui";
+import { ActionNote, ErrorNote, Head, Section, useAction, useLoad } from "../ui";
 
 interface Key {
   id: string;
@@ -18,34 +18,37 @@ export function Keys() {
   const keys = useLoad(async () => (secret ? api<{ keys: Key[] }>(path) : null), [path, secret, generation]);
   const [label, setLabel] = useState("");
   const [created, setCreated] = useState<string | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const create = async (e: Event) => {
+  const action = useAction();
+  const create = (e: Event) => {
     e.preventDefault();
-    try {
-      const key = await api<{ key: string }>(path, { method: "POST", json: label ? { label } : {} });
-      setCreated(key.key);
-      keys.reload();
-    } catch (err) {
-      setError(err as Error);
-    }
+    void action.run(
+      null,
+      async () => {
+        const key = await api<{ id: string; key: string }>(path, { method: "POST", json: label ? { label } : {} });
+        setCreated(key.key);
+        return `Key ${key.id} created.`;
+      },
+      keys.reload,
+    );
   };
-  const revoke = async (k: Key) => {
-    if (!confirm(`Revoke key ${k.id}${k.label ? ` (${k.label})` : ""}? Clients using it lose access.`)) return;
-    try {
-      await api(`${path}/${k.id}`, { method: "DELETE" });
-      keys.reload();
-    } catch (err) {
-      setError(err as Error);
-    }
-  };
+  const revoke = (k: Key) =>
+    action.run(
+      `Revoke key ${k.id}${k.label ? ` (${k.label})` : ""}? Clients using it lose access.`,
+      async () => {
+        await api(`${path}/${k.id}`, { method: "DELETE" });
+        return `Key ${k.id} revoked.`;
+      },
+      keys.reload,
+    );
   return (
     <>
       <h1>API keys of {project}</h1>
       {!secret && <p class="hint">Managing keys needs the admin secret: choose Access ▸ Admin secret.</p>}
-      <ErrorNote error={keys.error ?? error} />
+      <ErrorNote error={keys.error} />
+      <ActionNote action={action} />
       {created && (
-        <p class="note" role="status">
-          New key, shown once: <code>{created}</code>
+        <p class="note">
+          New key, shown once: <code data-testid="new-key">{created}</code>
         </p>
       )}
       <form class="toolbar" onSubmit={create}>
@@ -57,15 +60,7 @@ export function Keys() {
       {keys.data && (
         <Section title="Keys">
           <table>
-            <thead>
-              <tr>
-                <th>id</th>
-                <th>label</th>
-                <th>created</th>
-                <th>revoked</th>
-                <th />
-              </tr>
-            </thead>
+            <Head columns={["id", "label", "created", "revoked", ""]} />
             <tbody>
               {keys.data.keys.map((k) => (
                 <tr key={k.id}>

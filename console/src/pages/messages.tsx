@@ -7,7 +7,7 @@ import { useSearch } from "wouter-preact";
 import { api, indexAt, indexTime, projectPath } from "../api";
 import { Session } from "../session";
 import type { AuditHit, StoredMessage } from "../types";
-import { ErrorNote, Json, Section, formatTime, shortType } from "../ui";
+import { ErrorNote, Json, Section, formatTime, shortType, Head } from "../ui";
 
 /** The log types a console reader can page. */
 export const LOG_TYPES = [
@@ -61,15 +61,7 @@ export function MessageTable(props: {
 }) {
   return (
     <table data-testid={props.testId}>
-      <thead>
-        <tr>
-          <th>index</th>
-          <th>stored at</th>
-          <th>type</th>
-          <th>messageId</th>
-          <th>payload</th>
-        </tr>
-      </thead>
+      <Head columns={["index", "stored at", "type", "messageId", "payload"]} />
       <tbody>
         {props.messages.map((m) => (
           <MessageRow key={String(m.index)} m={m} selected={props.selected === m} onOpen={() => props.onOpen(m)} />
@@ -87,15 +79,7 @@ function AuditList({ hits }: { hits: AuditHit[] }) {
   return (
     <>
       <table>
-        <thead>
-          <tr>
-            <th>log</th>
-            <th>index</th>
-            <th>stored at</th>
-            <th>type</th>
-            <th>messageId</th>
-          </tr>
-        </thead>
+        <Head columns={["log", "index", "stored at", "type", "messageId"]} />
         <tbody>
           {hits.map((h) => {
             const key = `${h.type}/${h.index}`;

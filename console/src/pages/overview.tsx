@@ -5,7 +5,7 @@ import { api, projectPath } from "../api";
 import { RateChart } from "../chart";
 import { Session } from "../session";
 import type { Metrics } from "../types";
-import { ErrorNote, Section, formatSeconds, formatTime, useLoad } from "../ui";
+import { ErrorNote, Section, formatSeconds, formatTime, useLoad, Head } from "../ui";
 
 const MINUTE = 60_000;
 
@@ -38,13 +38,7 @@ export function Overview() {
           <div class="grid">
             <Section title="Logs">
               <table data-testid="logs">
-                <thead>
-                  <tr>
-                    <th>log</th>
-                    <th class="num">messages</th>
-                    <th class="num">last minute</th>
-                  </tr>
-                </thead>
+                <Head columns={["log", { num: "messages" }, { num: "last minute" }]} />
                 <tbody>
                   {m.logs.map((l) => (
                     <tr key={`${l.type}/${l.topic}`}>
@@ -67,12 +61,7 @@ export function Overview() {
                 <p class="hint">No client connected.</p>
               ) : (
                 <table>
-                  <thead>
-                    <tr>
-                      <th>client name</th>
-                      <th class="num">sockets</th>
-                    </tr>
-                  </thead>
+                  <Head columns={["client name", { num: "sockets" }]} />
                   <tbody>
                     {m.sessions.map((s) => (
                       <tr key={s.clientName}>
@@ -99,15 +88,7 @@ export function ConsumerTable({ metrics }: { metrics: Metrics }) {
   if (metrics.consumers.length === 0) return <p class="hint">No consumer has read yet.</p>;
   return (
     <table data-testid="consumers">
-      <thead>
-        <tr>
-          <th>consumer</th>
-          <th>log</th>
-          <th class="num">behind</th>
-          <th class="num">seconds behind</th>
-          <th class="num">trackers</th>
-        </tr>
-      </thead>
+      <Head columns={["consumer", "log", { num: "behind" }, { num: "seconds behind" }, { num: "trackers" }]} />
       <tbody>
         {metrics.consumers.map((c) => (
           <tr key={`${c.messageType}/${c.topic}/${c.consumer}`}>

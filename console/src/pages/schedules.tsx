@@ -2,7 +2,7 @@
 import { useContext, useState } from "preact/hooks";
 import { api, projectPath } from "../api";
 import { Session } from "../session";
-import { ErrorNote, Json, Section, formatTime, shortType, useLoad } from "../ui";
+import { ActionNote, ErrorNote, Head, Json, Section, formatTime, shortType, useAction, useLoad } from "../ui";
 
 interface Summary {
   scheduleId: string;
@@ -23,29 +23,23 @@ export function Schedules() {
     [project, cursor],
     5000,
   );
-  const [note, setNote] = useState<string | null>(null);
-  const [error, setError] = useState<Error | null>(null);
+  const action = useAction();
   const [open, setOpen] = useState<unknown>(null);
-  const cancel = async (s: Summary) => {
-    if (!confirm(`Cancel schedule ${s.scheduleId}, due ${formatTime(s.deadline)}?`)) return;
-    try {
-      await api(projectPath(project, `/schedules/${encodeURIComponent(s.scheduleId)}`), { method: "DELETE" });
-      setNote(`Schedule ${s.scheduleId} cancelled.`);
-      list.reload();
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+  const cancel = (s: Summary) =>
+    action.run(
+      `Cancel schedule ${s.scheduleId}, due ${formatTime(s.deadline)}?`,
+      async () => {
+        await api(projectPath(project, `/schedules/${encodeURIComponent(s.scheduleId)}`), { method: "DELETE" });
+        return `Schedule ${s.scheduleId} cancelled.`;
+      },
+      list.reload,
+    );
   const show = async (s: Summary) => setOpen(await api(projectPath(project, `/schedules/${encodeURIComponent(s.scheduleId)}`)));
   return (
     <>
       <h1>Schedules</h1>
-      <ErrorNote error={list.error ?? error} />
-      {note && (
-        <p class="note" role="status">
-          {note}
-        </p>
-      )}
+      <ErrorNote error={list.error} />
+      <ActionNote action={action} />
       <Section
         title="Pending, by due time"
         actions={
@@ -68,15 +62,7 @@ export function Schedules() {
             <p class="hint">Nothing scheduled.</p>
           ) : (
             <table data-testid="schedules">
-              <thead>
-                <tr>
-                  <th>due</th>
-                  <th>scheduleId</th>
-                  <th>type</th>
-                  <th>recurrence</th>
-                  <th />
-                </tr>
-              </thead>
+              <Head columns={["due", "scheduleId", "type", "recurrence", ""]} />
               <tbody>
                 {list.data.schedules.map((s) => (
                   <tr key={s.scheduleId}>
