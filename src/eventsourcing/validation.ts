@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { BadRequest } from "../errors";
 import type { SerializedMessage } from "../protocol/messages";
-import { describeIssue, parseData } from "../keyvalue/validation";
+import { dataSchema, describeIssue, parseData } from "../keyvalue/validation";
 import type { StreamBatch } from "./aggregate-stream";
 import type { Relationship } from "./relationships";
 
@@ -33,6 +33,9 @@ const messageSchema = z.looseObject({
   timestamp: z.number().int().nullish(),
   messageId: z.string().min(1).nullish(),
 });
+
+/** A Flux SerializedMessage as an event: the message fields and a Flux Data (what parseEvent accepts). */
+export const eventSchema = messageSchema.extend({ data: dataSchema });
 
 const batchSchema = z.object({
   aggregateId: idSchema,

@@ -14,7 +14,11 @@ import { rememberKey } from "../auth/key-cache";
 import { type ApiKey, type StoredKey, insertKey, listKeys, revokeKey } from "../auth/key-store";
 import { generateKey, hashKey } from "../auth/keys";
 import type { HubEnv } from "./app";
-import { parseWith, projectParam } from "./validation";
+import { doc, params } from "./openapi";
+import { nameSchema, parseWith } from "./validation";
+
+const projectParams = z.object({ projectId: nameSchema });
+const keyParams = projectParams.extend({ keyId: z.string().min(1).max(100) });
 
 const createBody = z.object({ label: z.string().max(200).optional() });
 
@@ -43,32 +47,61 @@ async function createRequest(text: string): Promise<z.infer<typeof createBody>> 
 
 /** Routes under `/admin`. */
 export const adminRoutes = new Hono<HubEnv>()
-  .use(createMiddleware<HubEnv>(async (c, next) => {
-    await requireAdmin(c.env, c.req.raw);
-    await next();
-  }))
-  .post("/projects/:projectId/keys", async (c) => {
-    const projectId = projectParam(c);
-    const { label } = await createRequest(await c.req.text());
-    const wasOpen = await hubIsOpen(c.env.DB);
-    const plaintext = generateKey();
-    const key: StoredKey = { hash: await hashKey(plaintext), id: crypto.randomUUID(), projectId, label: label ?? null, createdAt: Date.now(), revokedAt: null };
-    await insertKey(c.env.DB, key);
-    noteKeyCreated();
-    rememberKey(key);
-    // The first key closes the hub: sessions that opened without one must not outlive it.
-    if (wasOpen) await closeKeylessSessions(c.env);
-    return c.json({ ...view(key), key: plaintext }, 201);
-  })
-  .get("/projects/:projectId/keys", async (c) => {
-    const keys = await listKeys(c.env.DB, projectParam(c));
-    return c.json({ keys: keys.map(view) });
-  })
-  .delete("/projects/:projectId/keys/:keyId", async (c) => {
-    const projectId = projectParam(c);
-    const keyId = c.req.param("keyId");
-    const key = await revokeKey(c.env.DB, projectId, keyId, Date.now());
-    if (key === null) throw new NotFound(`project "${projectId}" has no API key ${keyId}`);
-    rememberKey(key);
-    return c.json(view(key));
-  });
+  .use(
+    createMiddleware<HubEnv>(async (c, next) => {
+      await requireAdmin(c.env, c.req.raw);
+      await next();
+    }),
+  )
+  .post(
+    "/projects/:projectId/keys",
+    doc({
+      summary: "Create an API key (shown once)",
+      tag: "admin",
+      body: createBody,
+      example: { label: "ci" },
+      ok: { status: 201, description: "created" },
+    }),
+    params(projectParams),
+    async (c) => {
+      const { projectId } = c.req.valid("param");
+      const { label } = await createRequest(await c.req.text());
+      const wasOpen = await hubIsOpen(c.env.DB);
+      const plaintext = generateKey();
+      const key: StoredKey = {
+        hash: await hashKey(plaintext),
+        id: crypto.randomUUID(),
+        projectId,
+        label: label ?? null,
+        createdAt: Date.now(),
+        revokedAt: null,
+      };
+      await insertKey(c.env.DB, key);
+      noteKeyCreated();
+      rememberKey(key);
+      // The first key closes the hub: sessions that opened without one must not outlive it.
+      if (wasOpen) await closeKeylessSessions(c.env);
+      return c.json({ ...view(key), key: plaintext }, 201);
+    },
+  )
+  .get(
+    "/projects/:projectId/keys",
+    doc({ summary: "A project's API keys (no secrets)", tag: "admin" }),
+    params(projectParams),
+    async (c) => {
+      const keys = await listKeys(c.env.DB, c.req.valid("param").projectId);
+      return c.json({ keys: keys.map(view) });
+    },
+  )
+  .delete(
+    "/projects/:projectId/keys/:keyId",
+    doc({ summary: "Revoke an API key", tag: "admin" }),
+    params(keyParams),
+    async (c) => {
+      const { projectId, keyId } = c.req.valid("param");
+      const key = await revokeKey(c.env.DB, projectId, keyId, Date.now());
+      if (key === null) throw new NotFound(`project "${projectId}" has no API key ${keyId}`);
+      rememberKey(key);
+      return c.json(view(key));
+    },
+  );

@@ -1,24 +1,66 @@
 /**
- * Consumer lag over HTTP: messages and seconds behind the head per partition, also when no
- * tracker of the consumer is connected.
+ * Consumers over HTTP: lag (messages and seconds behind the head per partition, also when no
+ * tracker of the consumer is connected) and the full picture the console draws (trackers, their
+ * segment ranges and the position of each of the 128 segments, beside the lag).
  */
 import { Hono } from "hono";
-import { BadRequest } from "../errors";
+import { z } from "zod";
 import { logAddress } from "../log/log-path";
-import { checkConsumerName } from "../tracking/consumer-name";
 import { stringifyJson } from "../protocol/json";
-import { parseMessageType } from "../protocol/messages";
 import { consumerLag } from "../tracking/consumer-lag";
+import type { ConsumerTarget } from "../tracking/consumer-name";
+import { consumerObjectName } from "../tracking/consumer-name";
+import type { ConsumerDescription } from "../../durable-objects/Consumer";
 import type { HubEnv } from "./app";
-import { projectParam } from "./validation";
+import { doc, params, query } from "./openapi";
+import { consumerNameSchema, messageTypeSchema, nameSchema, projectParam } from "./validation";
+
+/** The query of every consumer route: the topic of a CUSTOM or DOCUMENT log. */
+export const topicQuery = z.object({ topic: nameSchema.optional() });
+
+/** The path of every consumer route: the message type read and the consumer's name. */
+export const consumerParams = z.object({ type: messageTypeSchema, consumer: consumerNameSchema });
+
+/** The consumer a route names, from its validated path and query. */
+export function consumerTarget(
+  projectId: string,
+  path: z.infer<typeof consumerParams>,
+  query: z.infer<typeof topicQuery>,
+): ConsumerTarget {
+  return { log: logAddress(projectId, path.type, query.topic), messageType: path.type, consumer: path.consumer };
+}
+
+/** The Consumer object of `target`. */
+export function consumerStub(env: Cloudflare.Env, target: ConsumerTarget) {
+  return env.CONSUMER.get(env.CONSUMER.idFromName(consumerObjectName(target)));
+}
+
+function json(value: unknown): Response {
+  return new Response(stringifyJson(value), { headers: { "content-type": "application/json" } });
+}
 
 /** Routes under `/api/projects/:projectId/consumers`. */
-export const consumerRoutes = new Hono<HubEnv>().get("/:type/:consumer/lag", async (c) => {
-  const messageType = parseMessageType(c.req.param("type"));
-  if (!messageType) throw new BadRequest(`unknown message type "${c.req.param("type")}"`);
-  const consumer = c.req.param("consumer");
-  checkConsumerName(consumer);
-  const log = logAddress(projectParam(c), messageType, c.req.query("topic"));
-  const report = await consumerLag(c.env, { log, messageType, consumer });
-  return c.body(stringifyJson(report), 200, { "content-type": "application/json" });
-});
+export const consumerRoutes = new Hono<HubEnv>()
+  .get(
+    "/:type/:consumer/lag",
+    doc({ summary: "A consumer's lag per partition", tag: "consumers" }),
+    params(consumerParams),
+    query(topicQuery),
+    async (c) => {
+      return json(await consumerLag(c.env, consumerTarget(projectParam(c), c.req.valid("param"), c.req.valid("query"))));
+    },
+  )
+  .get(
+    "/:type/:consumer",
+    doc({ summary: "A consumer's trackers, position per segment and lag", tag: "consumers" }),
+    params(consumerParams),
+    query(topicQuery),
+    async (c) => {
+      const target = consumerTarget(projectParam(c), c.req.valid("param"), c.req.valid("query"));
+      const [described, lag] = await Promise.all([
+        consumerStub(c.env, target).describe(target) as Promise<ConsumerDescription>,
+        consumerLag(c.env, target),
+      ]);
+      return json({ ...lag, positions: described.positions });
+    },
+  );

@@ -6,6 +6,7 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { z } from "zod";
 import { authorize } from "../auth/authorize";
 import { BadRequest } from "../errors";
 import { NAME, logAddress } from "../log/log-path";
@@ -14,7 +15,8 @@ import { type MetricsSelection, projectMetrics } from "../metrics/project-metric
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from "../metrics/prometheus";
 import { type MessageType, parseMessageType } from "../protocol/messages";
 import type { HubEnv } from "./app";
-import { projectParam } from "./validation";
+import { doc, query } from "./openapi";
+import { MESSAGE_TYPE_SOURCE, NAME_SOURCE, projectParam } from "./validation";
 
 function messageType(name: string): MessageType {
   const type = parseMessageType(name);
@@ -40,17 +42,40 @@ function selection(c: Context<HubEnv>, projectId: string): MetricsSelection {
   return { logs, consumers };
 }
 
-/** Routes under `/api/projects/:projectId/metrics`. */
-export const metricsRoutes = new Hono<HubEnv>().get("/", async (c) => {
-  const projectId = projectParam(c);
-  return c.json(await projectMetrics(c.env, projectId, selection(c, projectId)));
+const repeated = (pattern: string, what: string) => {
+  const one = z.string().regex(new RegExp(`^${pattern}$`), what);
+  return z
+    .union([one, z.array(one)])
+    .optional()
+    .describe(`${what}, repeatable`);
+};
+const selectionQuery = z.object({
+  log: repeated(`${MESSAGE_TYPE_SOURCE}(/${NAME_SOURCE})?`, "<type>[/<topic>]"),
+  consumer: repeated(`${MESSAGE_TYPE_SOURCE}(/${NAME_SOURCE})?/${NAME_SOURCE}`, "<type>[/<topic>]/<name>"),
 });
+const prometheusQuery = selectionQuery.extend({ projectId: z.string().regex(NAME, "a project name").optional() });
+
+/** Routes under `/api/projects/:projectId/metrics`. */
+export const metricsRoutes = new Hono<HubEnv>().get(
+  "/",
+  doc({ summary: "Append rates, consumer lag, trackers and sockets", tag: "metrics" }),
+  query(selectionQuery),
+  async (c) => {
+    const projectId = projectParam(c);
+    return c.json(await projectMetrics(c.env, projectId, selection(c, projectId)));
+  },
+);
 
 /** `GET /metrics?projectId=…`: one project's metrics for Prometheus. */
-export const prometheusRoutes = new Hono<HubEnv>().get("/", async (c) => {
-  const projectId = c.req.query("projectId") ?? "public";
-  if (!NAME.test(projectId)) throw new BadRequest(`projectId "${projectId}" has characters outside ${NAME.source}`);
-  await authorize(c.env, c.req.raw, projectId);
-  const metrics = await projectMetrics(c.env, projectId, selection(c, projectId));
-  return c.body(prometheusText(metrics), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
-});
+export const prometheusRoutes = new Hono<HubEnv>().get(
+  "/",
+  doc({ summary: "A project's metrics as Prometheus text", tag: "metrics" }),
+  query(prometheusQuery),
+  async (c) => {
+    const projectId = c.req.query("projectId") ?? "public";
+    if (!NAME.test(projectId)) throw new BadRequest(`projectId "${projectId}" has characters outside ${NAME.source}`);
+    await authorize(c.env, c.req.raw, projectId);
+    const metrics = await projectMetrics(c.env, projectId, selection(c, projectId));
+    return c.body(prometheusText(metrics), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
+  },
+);

@@ -7,9 +7,10 @@ import { z } from "zod";
 import { NotFound } from "../errors";
 import { stringifyJson } from "../protocol/json";
 import { cancelSchedule, getSchedule, listSchedules, putSchedules } from "../scheduling/client";
-import { parseHttpSchedule, parseScheduleId } from "../scheduling/input";
+import { httpScheduleSchema, parseHttpSchedule, scheduleIdSchema } from "../scheduling/input";
 import type { ListCursor } from "../scheduling/schedule";
-import { jsonBody, parseWith, projectParam } from "./validation";
+import { doc, params, query } from "./openapi";
+import { jsonBody, projectParam } from "./validation";
 
 /** Most schedules per listing page. */
 const MAX_LIST_LIMIT = 500;
@@ -32,33 +33,54 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(100),
 });
 
+const scheduleParams = z.object({ id: scheduleIdSchema });
+
 function json(value: unknown, status: 200 | 201 = 200): Response {
   return new Response(stringifyJson(value), { status, headers: { "content-type": "application/json" } });
 }
 
 /** Routes under `/api/projects/:projectId/schedules`. */
 export const schedulingRoutes = new Hono<{ Bindings: Cloudflare.Env }>()
-  .post("/", async (c) => {
+  .post(
+    "/",
+    doc({
+      summary: "Schedule a message",
+      tag: "schedules",
+      body: httpScheduleSchema,
+      example: {
+        scheduleId: "reminder-1",
+        deadline: 4102444800000,
+        message: { data: { value: "e30=", type: "Reminder", revision: 0 }, metadata: {} },
+      },
+      ok: { status: 201, description: "scheduled (200 when ifAbsent kept an existing one)" },
+    }),
+    async (c) => {
+      const projectId = projectParam(c);
+      const entry = parseHttpSchedule(await jsonBody(c, z.unknown()), Date.now());
+      const [written] = await putSchedules(c.env, projectId, [entry]);
+      return json({ scheduleId: entry.scheduleId, written }, written ? 201 : 200);
+    },
+  )
+  .get("/", doc({ summary: "Pending schedules by due time", tag: "schedules" }), query(listQuery), async (c) => {
     const projectId = projectParam(c);
-    const entry = parseHttpSchedule(await jsonBody(c, z.unknown()), Date.now());
-    const [written] = await putSchedules(c.env, projectId, [entry]);
-    return json({ scheduleId: entry.scheduleId, written }, written ? 201 : 200);
-  })
-  .get("/", async (c) => {
-    const projectId = projectParam(c);
-    const q = parseWith(listQuery, c.req.query(), "query");
+    const q = c.req.valid("query");
     const schedules = await listSchedules(c.env, projectId, q.after ?? null, q.limit);
     const last = schedules.length === q.limit ? schedules[schedules.length - 1] : null;
     return json({ schedules, next: last && `${last.deadline}:${last.scheduleId}` });
   })
-  .get("/:id", async (c) => {
-    const scheduleId = parseScheduleId(c.req.param("id"), "id");
+  .get("/:id", doc({ summary: "One pending schedule", tag: "schedules" }), params(scheduleParams), async (c) => {
+    const scheduleId = c.req.valid("param").id;
     const schedule = await getSchedule(c.env, projectParam(c), scheduleId);
     if (!schedule) throw new NotFound(`no pending schedule "${scheduleId}"`);
     return json(schedule);
   })
-  .delete("/:id", async (c) => {
-    const scheduleId = parseScheduleId(c.req.param("id"), "id");
-    if (!(await cancelSchedule(c.env, projectParam(c), scheduleId))) throw new NotFound(`no pending schedule "${scheduleId}"`);
-    return c.body(null, 204);
-  });
+  .delete(
+    "/:id",
+    doc({ summary: "Cancel a schedule", tag: "schedules", ok: { status: 204, description: "cancelled" } }),
+    params(scheduleParams),
+    async (c) => {
+      const scheduleId = c.req.valid("param").id;
+      if (!(await cancelSchedule(c.env, projectParam(c), scheduleId))) throw new NotFound(`no pending schedule "${scheduleId}"`);
+      return c.body(null, 204);
+    },
+  );

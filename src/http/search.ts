@@ -11,9 +11,10 @@ import { entriesOf } from "../search/document-rows";
 import { logDocuments } from "../search/endpoint";
 import { JsonNumber, revertJson, serializeJsonDocument, type SerializedDocument } from "../protocol/document";
 import { parseJsonKeepingNumbers } from "../search/json-document";
-import { parseSearchDocuments, parseWith } from "../search/search-request";
+import { parseSearchDocuments, parseWith, searchDocumentsSchema } from "../search/search-request";
 import { jsonProblem } from "../protocol/request-check";
 import { readJson } from "./validation";
+import { doc } from "./openapi";
 import { SearchStore } from "../search/search-store";
 
 type Env = { Bindings: Cloudflare.Env };
@@ -25,16 +26,21 @@ const millis = z.preprocess((v) => (v instanceof JsonNumber ? Number(v.text) : v
 const named = z.array(z.object({ name: z.string(), value: z.string() }));
 
 const indexBody = z.object({
-  documents: z.array(z.object({
-    id: z.string().min(1),
-    value: z.unknown(),
-    timestamp: millis,
-    end: millis,
-    summary: z.string().nullish(),
-    facets: named.optional(),
-    indexes: named.optional(),
-    type: z.string().nullish(),
-  })).min(1).max(MAX_DOCUMENTS),
+  documents: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        value: z.unknown(),
+        timestamp: millis,
+        end: millis,
+        summary: z.string().nullish(),
+        facets: named.optional(),
+        indexes: named.optional(),
+        type: z.string().nullish(),
+      }),
+    )
+    .min(1)
+    .max(MAX_DOCUMENTS),
   ifNotExists: z.boolean().optional(),
 });
 
@@ -68,30 +74,58 @@ function json(c: Context<Env>, value: unknown): Response {
 
 /** Search routes; read the project from the `projectId` path parameter. */
 export const searchRoutes = new Hono<Env>()
-  .post("/collections/:collection/documents", async (c) => {
-    const collection = c.req.param("collection");
-    const input = parseWith(indexBody, await readJson(c, parseJsonKeepingNumbers), "documents");
-    const stored = await project(c).indexDocuments(
-      input.documents.map((d) => serializeJsonDocument({ ...d, collection })), input.ifNotExists ?? false);
-    await logDocuments(c.env, c.req.param("projectId")!, stored);
-    return json(c, { stored: stored.map((d) => d.id) });
-  })
-  .get("/collections/:collection/documents/:id", async (c) => {
+  .post(
+    "/collections/:collection/documents",
+    doc({
+      summary: "Index documents (plain JSON) in a collection",
+      tag: "search",
+      body: indexBody,
+      example: { documents: [{ id: "o-1", value: { status: "open" }, timestamp: 1700000000000 }] },
+    }),
+    async (c) => {
+      const collection = c.req.param("collection");
+      const input = parseWith(indexBody, await readJson(c, parseJsonKeepingNumbers), "documents");
+      const stored = await project(c).indexDocuments(
+        input.documents.map((d) => serializeJsonDocument({ ...d, collection })),
+        input.ifNotExists ?? false,
+      );
+      await logDocuments(c.env, c.req.param("projectId")!, stored);
+      return json(c, { stored: stored.map((d) => d.id) });
+    },
+  )
+  .get("/collections/:collection/documents/:id", doc({ summary: "One document", tag: "search" }), async (c) => {
     const document = await project(c).getDocument(c.req.param("collection"), c.req.param("id"));
     if (!document) throw new NotFound(`No document ${c.req.param("id")} in ${c.req.param("collection")}`);
     return json(c, view(document));
   })
-  .delete("/collections/:collection/documents/:id", async (c) => {
-    await project(c).deleteDocumentById(c.req.param("collection"), c.req.param("id"));
-    return c.body(null, 204);
-  })
-  .delete("/collections/:collection", async (c) => {
-    await project(c).deleteCollection(c.req.param("collection"));
-    return c.body(null, 204);
-  })
-  .post("/search", async (c) => {
-    const matches = await project(c).searchDocuments(parseSearchDocuments(await readJson(c)));
-    const views = matches.map(view);
-    // Pass `lastHit` back to get the next page.
-    return json(c, { matches: views, lastHit: views.length > 0 ? views[views.length - 1] : null });
-  });
+  .delete(
+    "/collections/:collection/documents/:id",
+    doc({ summary: "Delete a document", tag: "search", ok: { status: 204, description: "deleted" } }),
+    async (c) => {
+      await project(c).deleteDocumentById(c.req.param("collection"), c.req.param("id"));
+      return c.body(null, 204);
+    },
+  )
+  .delete(
+    "/collections/:collection",
+    doc({ summary: "Delete a collection", tag: "search", ok: { status: 204, description: "deleted" } }),
+    async (c) => {
+      await project(c).deleteCollection(c.req.param("collection"));
+      return c.body(null, 204);
+    },
+  )
+  .post(
+    "/search",
+    doc({
+      summary: "Search documents with Flux constraints",
+      tag: "search",
+      body: searchDocumentsSchema,
+      example: { query: { collections: ["orders"], constraints: [{ match: "open", paths: ["status"] }] }, maxSize: 10 },
+    }),
+    async (c) => {
+      const matches = await project(c).searchDocuments(parseSearchDocuments(await readJson(c)));
+      const views = matches.map(view);
+      // Pass `lastHit` back to get the next page.
+      return json(c, { matches: views, lastHit: views.length > 0 ? views[views.length - 1] : null });
+    },
+  );

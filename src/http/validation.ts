@@ -6,8 +6,10 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { BadRequest } from "../errors";
 import { NAME } from "../log/log-path";
+import { CONSUMER_NAME } from "../tracking/consumer-name";
 import { parseJson } from "../protocol/json";
 import { jsonProblem } from "../protocol/request-check";
+import { type LogType, MESSAGE_TYPES, type MessageType } from "../protocol/messages";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
@@ -33,13 +35,64 @@ export async function readJson(c: Context, parse: (text: string) => unknown = pa
   return body;
 }
 
+
+const spelled = (types: readonly string[]) => `(?:${types.flatMap((t) => [t.toLowerCase(), t]).join("|")})`;
+
+/**
+ * A message type name in lower or upper case (`event`, `EVENT`), as a regex source without
+ * anchors: schemas carry it as a `pattern` so that the OpenAPI document states the names too.
+ */
+export const MESSAGE_TYPE_SOURCE = spelled(MESSAGE_TYPES);
+
+/** A user-chosen name (project, topic, consumer) as a regex source without anchors. */
+export const NAME_SOURCE = NAME.source.slice(1, -1);
+
+// Errors name the value the caller sent (cut short), not just the rule it broke.
+const naming = (rule: string) => ({
+  error: (issue: { input?: unknown }) => `"${String(issue.input).slice(0, 100)}" is not ${rule}`,
+});
+
+/** A user-chosen name: project, topic. */
+export const nameSchema = z.string().regex(NAME, naming("a name (letters, digits and ._-:$@, 1 to 200 of them)"));
+
+/** A consumer's name, as Flux allows it: any string of 1 to 200 characters without control characters. */
+export const consumerNameSchema = z
+  .string()
+  .regex(CONSUMER_NAME, naming("a consumer name (1 to 200 characters, no control characters)"));
+
+/** Any Flux message type. */
+export const messageTypeSchema = z
+  .string()
+  .regex(new RegExp(`^${MESSAGE_TYPE_SOURCE}$`), naming("a message type"))
+  .transform((name) => name.toUpperCase() as MessageType);
+
+/** A message type that has a log of its own: all but NOTIFICATION, which is the EVENT log read as a broadcast. */
+export const logTypeSchema = z
+  .string()
+  .regex(
+    new RegExp(`^${spelled(MESSAGE_TYPES.filter((t) => t !== "NOTIFICATION"))}$`),
+    naming("a log type (a message type other than notification)"),
+  )
+  .transform((name) => name.toUpperCase() as LogType);
+
+/** A validation issue, from zod or any Standard Schema validator. */
+export interface Issue {
+  message: string;
+  path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
+}
+
+/** `field: message` for the first issue (`what` when it concerns the whole value). */
+export function firstIssue(issues: readonly Issue[], what: string): string {
+  const issue = issues[0];
+  const path = (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
+  return `${path || what}: ${issue.message}`;
+}
+
 /** Parses `value` with `schema`, or throws BadRequest naming the field. */
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const path = issue.path.length ? issue.path.join(".") : what;
-  throw new BadRequest(`${path}: ${issue.message}`);
+  throw new BadRequest(firstIssue(r.error.issues, what));
 }
 
 /** Reads and validates the JSON body. */
@@ -49,7 +102,5 @@ export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Prom
 
 /** The `:projectId` path parameter, checked. */
 export function projectParam(c: Context): string {
-  const projectId = c.req.param("projectId") ?? "";
-  if (!NAME.test(projectId)) throw new BadRequest(`projectId "${projectId}" has characters outside ${NAME.source}`);
-  return projectId;
+  return parseWith(nameSchema, c.req.param("projectId") ?? "", "projectId");
 }

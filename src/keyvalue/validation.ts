@@ -16,7 +16,7 @@ export const MAX_KEY_CHARS = 4096;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 // A Flux `Data<byte[]>`; its size is checked separately by parseData.
-const dataSchema = z.looseObject({
+export const dataSchema = z.looseObject({
   value: z.string().regex(BASE64, "value must be base64").nullable(),
   type: z.string().nullish(),
   revision: z.number().int().optional(),
@@ -47,11 +47,14 @@ export function parseData(input: unknown, what = "value"): Data {
   return parsed.data as Data;
 }
 
-/** Checks a key: a non-empty string of at most {@link MAX_KEY_CHARS} characters. */
+/** A key: a non-empty string of at most {@link MAX_KEY_CHARS} characters. */
+export const keySchema = z.string().min(1, "must not be empty").max(MAX_KEY_CHARS, `must be at most ${MAX_KEY_CHARS} characters`);
+
+/** Checks a key with {@link keySchema}. */
 export function parseKey(input: unknown): string {
-  if (typeof input !== "string" || input.length === 0) throw new BadRequest("key must be a non-empty string");
-  if (input.length > MAX_KEY_CHARS) throw new BadRequest(`key is longer than ${MAX_KEY_CHARS} characters`);
-  return input;
+  const parsed = keySchema.safeParse(input);
+  if (!parsed.success) throw new BadRequest(describeIssue(parsed.error, "key"));
+  return parsed.data;
 }
 
 /** Checks a Flux `KeyValuePair`. */

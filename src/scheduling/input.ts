@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 import { BadRequest, PayloadTooLarge } from "../errors";
+import { eventSchema } from "../eventsourcing/validation";
 import { checkMessage } from "../log/message-codec";
+import { checkedElsewhere } from "../protocol/schema-doc";
 import { stringifyJson } from "../protocol/json";
 import { checkRecurrence, type Recurrence } from "./recurrence";
 import { SCHEDULE_ID_METADATA, type ScheduleEntry } from "./schedule";
@@ -24,7 +26,8 @@ const MAX_DEADLINE = Number((2n ** 63n - 1n) >> 16n);
 
 const mustBe = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${what}`);
 
-const scheduleIdSchema = z
+/** A scheduleId: a non-empty string of bounded length. */
+export const scheduleIdSchema = z
   .string({ error: mustBe("a string") })
   .min(1, "must not be empty")
   .max(MAX_SCHEDULE_ID_LENGTH, `must be at most ${MAX_SCHEDULE_ID_LENGTH} characters`);
@@ -32,7 +35,9 @@ const scheduleIdSchema = z
 const deadlineSchema = z
   .union([z.number(), z.bigint()], { error: mustBe("a number (epoch milliseconds)") })
   .transform(Number)
-  .refine((ms) => Number.isSafeInteger(ms) && ms <= MAX_DEADLINE, `must be an integer number of epoch milliseconds up to ${MAX_DEADLINE}`);
+  .refine((ms) => Number.isSafeInteger(ms) && ms <= MAX_DEADLINE, `must be an integer number of epoch milliseconds up to ${MAX_DEADLINE}`)
+  // The refinement in the document's words (a bigint, which Flux's JSON may hold, has no JSON Schema).
+  .meta({ type: "integer", minimum: Number.MIN_SAFE_INTEGER, maximum: MAX_DEADLINE });
 
 const recurrenceSchema = z
   .strictObject({
@@ -49,7 +54,8 @@ const recurrenceSchema = z
 
 const common = {
   scheduleId: scheduleIdSchema,
-  message: z.unknown().optional(), // checked by checkMessage, which names it
+  // Checked by checkMessage, which names the field; documented as the event shape, at least as strict.
+  message: checkedElsewhere(eventSchema, "the Flux SerializedMessage to deliver").optional(),
   ifAbsent: z.boolean({ error: mustBe("a boolean") }).nullish(),
   recurrence: recurrenceSchema.nullish(),
 };
@@ -58,7 +64,10 @@ const common = {
 const fluxScheduleSchema = z.object({ ...common, timestamp: deadlineSchema }, { error: mustBe("an object") });
 
 /** The HTTP API's schedule body (deadline in `deadline`). */
-const httpScheduleSchema = z.object({ ...common, deadline: deadlineSchema }, { error: mustBe("an object") });
+export const httpScheduleSchema = z
+  .object({ ...common, deadline: deadlineSchema }, { error: mustBe("an object") })
+  // checkMessage requires the message.
+  .meta({ required: ["scheduleId", "deadline", "message"] });
 
 const fluxSchedulesSchema = z
   .array(fluxScheduleSchema, { error: mustBe("an array") })

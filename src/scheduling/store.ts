@@ -186,7 +186,8 @@ export class ScheduleStore {
   /** Points the alarm at the earliest due time (not before a pending retry); skips it if unchanged. */
   private async arm(): Promise<void> {
     const earliest = this.host.sql.exec<{ due: number | null }>("SELECT MIN(due) AS due FROM scheduling_pending").one().due;
-    const at = earliest === null ? null : Math.max(earliest, this.retryAt ?? earliest);
+    // A deadline at or before the epoch is simply overdue: the runtime refuses alarm times <= 0.
+    const at = earliest === null ? null : Math.max(earliest, this.retryAt ?? earliest, 1);
     if (at === this.armedAt) return;
     await this.host.setAlarm(at);
     this.armedAt = at;

@@ -4,21 +4,58 @@
  */
 import { z } from "zod";
 import { BadRequest } from "../errors";
+import { checkedElsewhere } from "../protocol/schema-doc";
 import { parsePaths } from "./constraint-json";
 import { parseSearchQuery } from "./search-query";
-import type { DocumentUpdate, SearchRequest } from "./search-store";
+import { type DocumentUpdate, MAX_SEARCH_SIZE, type SearchRequest } from "./search-store";
 import type { SerializedDocument } from "../protocol/document";
+
+// What parseSearchQuery and parseConstraint accept, for the OpenAPI document (they keep their own
+// wording for errors). Nested constraints (all, any, not) are the same shapes, checked recursively.
+const pathQuery = z.string().max(512).regex(/^(?!.*--)[^\u0000-\u001f';`=<>()]*$/, "a path without ' ; ` = < > ( ) or --");
+const pathsField = z.union([pathQuery, z.array(pathQuery)]).nullish();
+const textField = z.string().max(10_000);
+const scalarField = z.union([textField, z.number(), z.boolean()]);
+const flagField = z.boolean().nullish();
+const nestedConstraint = z.looseObject({});
+const nestedList = z.union([z.array(nestedConstraint), nestedConstraint]);
+const constraintShape = z.union([
+  z.strictObject({ all: nestedList }),
+  z.strictObject({ any: nestedList }),
+  z.strictObject({ not: nestedConstraint }),
+  z.strictObject({ match: scalarField, strict: flagField, paths: pathsField, path: pathsField }),
+  z.strictObject({ contains: textField, prefixSearch: flagField, postfixSearch: flagField, paths: pathsField, path: pathsField }),
+  z.strictObject({ min: z.union([textField, z.number()]).nullable(), max: z.union([textField, z.number()]).nullish(), paths: pathsField, path: pathsField }),
+  z.strictObject({ max: z.union([textField, z.number()]).nullable(), paths: pathsField, path: pathsField }),
+  z.strictObject({ exists: pathQuery }),
+  z.strictObject({ query: textField, lookAheadForAllTerms: flagField, paths: pathsField, path: pathsField }),
+  z.strictObject({ lookAhead: textField, paths: pathsField, path: pathsField }),
+  z.strictObject({ facet: z.looseObject({ name: textField, value: scalarField }) }),
+]);
+const collectionNames = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const queryFields = {
+  since: z.string().nullish().describe("ISO-8601"),
+  before: z.string().nullish().describe("ISO-8601"),
+  constraints: z.union([z.array(constraintShape), constraintShape]).nullish(),
+};
+/** What parseSearchQuery accepts, as a zod schema for the document. */
+export const searchQueryShape = z.union([
+  z.looseObject({ collection: collectionNames, ...queryFields }),
+  z.looseObject({ collections: collectionNames, ...queryFields }),
+]);
 
 const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === "string" ? [v] : v));
 
-const searchDocuments = z.object({
-  query: z.unknown(),
+/** SearchDocuments as JSON. */
+export const searchDocumentsSchema = z.object({
+  query: checkedElsewhere(searchQueryShape, "a Flux SearchQuery: collections, a time window and constraints"),
   sorting: stringList.nullish(),
-  maxSize: z.number().int().nullish(),
+  // Checked by the store, which names the range; stated here for the document.
+  maxSize: z.number().int().nullish().meta({ minimum: 0, maximum: MAX_SEARCH_SIZE }),
   pathFilters: stringList.nullish(),
   skip: z.number().int().nullish(),
   lastHit: z.object({ id: z.string(), collection: z.string().nullish() }).passthrough().nullish(),
-});
+}).meta({ required: ["query"] });
 
 const documentUpdate = z.object({
   type: z.enum(["index", "indexIfNotExists", "delete"]),
@@ -39,7 +76,7 @@ export function parseWith<T>(schema: z.ZodType<T>, json: unknown, what: string):
 
 /** SearchDocuments fields: query, sorting, maxSize, pathFilters, skip, lastHit. */
 export function parseSearchDocuments(json: unknown): SearchRequest {
-  const r = parseWith(searchDocuments, json, "search");
+  const r = parseWith(searchDocumentsSchema, json, "search");
   return {
     query: parseSearchQuery(r.query),
     sorting: r.sorting ?? [],

@@ -18,7 +18,7 @@ export interface ConsumerTarget {
  * `<application name>_<TYPE>`, and application names may hold spaces or slashes), 1 to 200
  * characters, no control characters.
  */
-const CONSUMER_NAME = /^[^\u0000-\u001f\u007f]{1,200}$/u;
+export const CONSUMER_NAME = /^[^\u0000-\u001f\u007f]{1,200}$/u;
 
 /** Checks a consumer name, naming the rule when it is broken. */
 export function checkConsumerName(name: unknown): string {

@@ -29,4 +29,13 @@ describe("npm start (wrangler dev)", () => {
     await pub.close();
     await reader.close();
   });
+
+  it("serves the console at / and at its client routes, beside the API", async () => {
+    for (const path of ["/", "/consumers/event/billing"]) {
+      const res = await fetch(`${base}${path}`, { headers: { "sec-fetch-mode": "navigate", accept: "text/html" } });
+      expect(res.headers.get("content-type")).toContain("text/html");
+      expect(await res.text()).toContain('<div id="app">');
+    }
+    expect((await (await fetch(`${base}/openapi.json`)).json()).openapi).toMatch(/^3\.1\./);
+  });
 });

@@ -1,13 +1,15 @@
 /**
  * A real local hub for end-to-end tests and benchmarks: the production bundle (built by wrangler)
- * running in an embedded Miniflare on a loopback port, with state persisted to a folder so a
- * test can stop the runtime and start it again on the same data.
+ * running in an embedded Miniflare on a loopback port, serving the console's static assets as
+ * wrangler.toml's [assets] says, with state persisted to a folder so a test can stop the runtime
+ * and start it again on the same data.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import { unstable_readConfig } from "wrangler";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BUNDLE_DIR = join(ROOT, ".wrangler", "hub-bundle");
@@ -24,6 +26,21 @@ export function buildBundle(): string {
     process.env.HUB_REBUILD = "0";
   }
   return bundle;
+}
+
+/** Miniflare's form of wrangler.toml's [assets]: the same folder and the same paths that reach the Worker first. */
+function assetsOptions() {
+  const { assets } = unstable_readConfig({ config: join(ROOT, "wrangler.toml") }, { hideWarnings: true });
+  if (!assets?.directory) throw new Error("wrangler.toml has no [assets] directory");
+  const directory = join(ROOT, assets.directory);
+  if (!existsSync(join(directory, "index.html"))) throw new Error(`${directory} is not built: run npm run build:console`);
+  const workerFirst = Array.isArray(assets.run_worker_first) ? assets.run_worker_first : [];
+  return {
+    directory,
+    run_worker_first: workerFirst,
+    routerConfig: { has_user_worker: true },
+    assetConfig: { not_found_handling: assets.not_found_handling, html_handling: assets.html_handling },
+  };
 }
 
 /** The hub's Durable Object bindings (as in wrangler.toml), all on SQLite storage. */
@@ -119,6 +136,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
         Object.entries(DURABLE_OBJECTS).map(([binding, className]) => [binding, { className, useSQLite: true }]),
       ),
       d1Databases: { DB: "hub-db" },
+      assets: assetsOptions(),
       // For profiling (bench/profile.ts): the V8 inspector of the runtime.
       ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     } as never),

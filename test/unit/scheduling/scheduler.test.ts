@@ -70,6 +70,15 @@ describe("schedulingEndpoint", () => {
     expect((await schedulingEndpoint.getSchedule({ "@type": "getSchedule", scheduleId: "now" }, s, env))?.schedule).toBeNull();
   });
 
+  it("accepts deadlines at and before the epoch as overdue and delivers them", async () => {
+    const projectId = "sched-flux-epoch";
+    const s = session(projectId);
+    const messages = [0, -5_000].map((timestamp, i) => ({ scheduleId: `old-${i}`, timestamp, message: message(`m-old-${i}`) }));
+    expect(await schedulingEndpoint.schedule({ "@type": "schedule", messages }, s, env)).toEqual({ "@type": "void" });
+    for (const id of ["old-0", "old-1"]) await runDurableObjectAlarm(schedulerStub(env, projectId, schedulerShard(id)));
+    await vi.waitFor(async () => expect((await scheduleLog(projectId)).map((m) => m.messageId).sort()).toEqual(["m-old-0", "m-old-1"]));
+  });
+
   it("rejects a malformed schedule with a BadRequest", async () => {
     await expect(schedulingEndpoint.schedule({ "@type": "schedule", messages: [{ scheduleId: "x", timestamp: "soon" }] }, session("sched-flux-3"), env))
       .rejects.toThrow("messages[0].timestamp: must be a number (epoch milliseconds)");

@@ -248,6 +248,17 @@ describe("SearchStore statistics", () => {
   });
 });
 
+describe("SearchStore collections", () => {
+  it("lists the collections holding documents with their counts, by name, within the limit", async () => {
+    const s = await store([...BOOKS, { id: "a1", collection: "authors", timestamp: 1, end: 1, value: { name: "Tolkien" } }]);
+    expect(await s.collections(10)).toEqual([{ collection: "authors", documents: 1 }, { collection: "books", documents: 4 }]);
+    expect(await s.collections(1)).toEqual([{ collection: "authors", documents: 1 }]);
+    await s.deleteCollection("authors");
+    expect(await s.collections(10)).toEqual([{ collection: "books", documents: 4 }]);
+    expect(await new SearchStore(env.DB, "store-test-empty").collections(10)).toEqual([]);
+  });
+});
+
 describe("SearchStore bad input", () => {
   it("rejects unknown shapes, malformed queries, SQL in paths and huge pages with BadRequest", async () => {
     const s = await store();
