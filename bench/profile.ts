@@ -1,6 +1,8 @@
 /**
- * `npm run bench:profile [-- --seconds N]`: a CPU profile of the hub's runtime (V8's sampling
- * profiler over the inspector) while SDK query → handler → result round trips run one at a time.
+ * `npm run bench:profile [-- --seconds N] [-- --publish BYTES]`: a CPU profile of the hub's runtime
+ * (V8's sampling profiler over the inspector) while SDK query → handler → result round trips run
+ * one at a time, or, with `--publish`, while the SDK publishes messages of that size in STORED
+ * batches of 1,000 (the peers bench's publish workload).
  * Prints where the runtime's time went, by function (self time) and by source file, so a change
  * meant to save time can show what it saved. Writes bench/results/profile.cpuprofile.
  */
@@ -9,6 +11,7 @@ import { join } from "node:path";
 import WebSocket from "ws";
 import { connect } from "../src/client";
 import { startHub } from "../test/support/hub";
+import { payloadPool } from "./peers/payload";
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number }
 interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
@@ -50,9 +53,16 @@ export async function main(args: string[]): Promise<number> {
     await send("Profiler.start");
     let trips = 0;
     const until = performance.now() + seconds * 1000;
+    const publishBytes = args.includes("--publish") ? Number(args[args.indexOf("--publish") + 1]) : 0;
+    const pool = publishBytes ? payloadPool(publishBytes).values : [];
     while (performance.now() < until) {
-      await asker.query({ n: trips }, { timeoutMs: 10_000 });
-      trips++;
+      if (publishBytes) {
+        await Promise.all(Array.from({ length: 4 }, (_, k) => asker.publish("EVENT", Array.from({ length: 1000 }, (_, i) => pool[(trips * 4000 + k * 1000 + i) % pool.length]), { guarantee: "STORED", timeoutMs: 60_000 })));
+        trips += 4000;
+      } else {
+        await asker.query({ n: trips }, { timeoutMs: 10_000 });
+        trips++;
+      }
     }
     const { profile } = (await send("Profiler.stop")) as { profile: Profile };
     writeFileSync(join(import.meta.dirname, "..", "bench", "results", "profile.cpuprofile"), JSON.stringify(profile));
@@ -72,10 +82,12 @@ export async function main(args: string[]): Promise<number> {
     const idle = (self.get("(idle) :0") ?? 0);
     const busy = total - idle;
     const top = (m: Map<string, number>, k: number) => [...m].filter(([n]) => !n.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, k);
-    process.stdout.write(`${trips} round trips in ${seconds} s: runtime busy ${(busy / trips).toFixed(3)} ms per round trip (${((busy / total) * 100).toFixed(0)}% of the time)\n\n`);
-    process.stdout.write("| self time per round trip (ms) | function |\n|---:|---|\n");
+    const unit = publishBytes ? "message" : "round trip";
+    process.stdout.write(`${trips} ${unit}s in ${seconds} s: runtime busy ${((busy / trips) * (publishBytes ? 1000 : 1)).toFixed(3)} ms per ${publishBytes ? "1,000 messages" : unit} (${((busy / total) * 100).toFixed(0)}% of the time)\n\n`);
+    if (publishBytes) trips /= 1000;
+    process.stdout.write(`| self time per ${publishBytes ? "1,000 messages" : unit} (ms) | function |\n|---:|---|\n`);
     for (const [name, ms] of top(self, 30)) process.stdout.write(`| ${(ms / trips).toFixed(3)} | ${name} |\n`);
-    process.stdout.write("\n| by source (ms per round trip) | file |\n|---:|---|\n");
+    process.stdout.write(`\n| by source (ms per ${publishBytes ? "1,000 messages" : unit}) | file |\n|---:|---|\n`);
     for (const [name, ms] of top(files, 12)) process.stdout.write(`| ${(ms / trips).toFixed(3)} | ${name} |\n`);
     await consumer.stop();
     return 0;

@@ -4,6 +4,7 @@
  * round-trip exactly.
  */
 import { z } from "zod";
+import { BASE64 } from "../protocol/base64";
 import { BadRequest, PayloadTooLarge } from "../errors";
 import type { Data } from "../protocol/messages";
 
@@ -13,7 +14,6 @@ export const MAX_VALUE_CHARS = 1024 * 1024;
 /** Longest key accepted, in characters. */
 export const MAX_KEY_CHARS = 4096;
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 // A Flux `Data<byte[]>`; its size is checked separately by parseData.
 export const dataSchema = z.looseObject({

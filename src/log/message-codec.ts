@@ -7,12 +7,11 @@ import { BadRequest } from "../errors";
 import { stringifyJson } from "../protocol/json";
 import type { SerializedMessage } from "../protocol/messages";
 import type { EncodedBatch, MessageKeys } from "./log-store";
+import { BASE64 } from "../protocol/base64";
 import { partitionOf } from "./partition-map";
 import { normaliseSegment, segmentOf } from "../protocol/segment";
 
 const isStringOrNull = (v: unknown) => v === null || v === undefined || typeof v === "string";
-// Standard base64 as Jackson writes byte[]; the padding may be left off.
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
 
 /** Throws BadRequest naming the first field of message `i` that is not of Flux's shape. */
 export function checkMessage(m: unknown, i: number): asserts m is SerializedMessage {

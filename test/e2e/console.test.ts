@@ -268,7 +268,8 @@ describe("the web console", () => {
     await page.getByTestId("message-details").getByText("com.example.OrderPlaced").waitFor();
 
     await page.locator('input[name="tail"]').check();
-    await page.getByText("Waiting for messages…").waitFor();
+    // The tail is running (it may already show events an earlier test's handlers published late).
+    await page.getByText("Live tail of EVENT").waitFor();
     await publishEvents(hub, [{ orderId: "o-tail" }], "com.example.OrderShipped");
     await page.getByTestId("tail").getByText('{"orderId":"o-tail"}').waitFor({ timeout: 15_000 });
     await shot(page, "messages-tail");
