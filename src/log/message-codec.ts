@@ -7,7 +7,7 @@ import { BadRequest } from "../errors";
 import { stringifyJson } from "../protocol/json";
 import type { SerializedMessage } from "../protocol/messages";
 import type { EncodedBatch, MessageKeys } from "./log-store";
-import { BASE64 } from "../protocol/base64";
+import { isBase64 } from "../protocol/base64";
 import { partitionOf } from "./partition-map";
 import { normaliseSegment, segmentOf } from "../protocol/segment";
 
@@ -20,7 +20,7 @@ export function checkMessage(m: unknown, i: number): asserts m is SerializedMess
   const msg = m as Record<string, unknown>;
   const data = msg.data as Record<string, unknown> | undefined;
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new BadRequest(`${where}.data must be an object`);
-  if (!isStringOrNull(data.value) || (typeof data.value === "string" && !BASE64.test(data.value))) {
+  if (!isStringOrNull(data.value) || (typeof data.value === "string" && !isBase64(data.value))) {
     throw new BadRequest(`${where}.data.value must be a base64 string`);
   }
   if (!isStringOrNull(data.type)) throw new BadRequest(`${where}.data.type must be a string`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compress, decompress, lz4Compress, lz4Decompress } from "../../../src/protocol/compression";
+import { BASE64, isBase64 } from "../../../src/protocol/base64";
 import { RawJson, parseJson, stringifyJson } from "../../../src/protocol/json";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -29,6 +30,16 @@ describe("LZ4 frames as Flux writes them", () => {
     expect(await decompress(await compress(text, "GZIP"), "GZIP")).toEqual(text);
     expect(await decompress(text, "GZIP")).toEqual(text);
     expect(await decompress(text, "NONE")).toEqual(text);
+  });
+});
+
+describe("base64 as Flux Data carries it", () => {
+  it("the fast check agrees with the pattern on every short string and on long ones", () => {
+    const alphabet = "AZaz09+/=-_ ";
+    const all = (n: number): string[] => (n === 0 ? [""] : all(n - 1).flatMap((s) => [...alphabet].map((c) => s + c)));
+    for (let n = 0; n <= 5; n++) for (const text of all(n)) expect(isBase64(text)).toBe(BASE64.test(text));
+    const long = btoa("x".repeat(3000));
+    for (const text of [long, long.slice(0, -1), long.slice(0, -2), long + "=", long.replace("e", "*")]) expect(isBase64(text)).toBe(BASE64.test(text));
   });
 });
 
