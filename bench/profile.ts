@@ -2,7 +2,7 @@
  * `npm run bench:profile [-- --seconds N] [-- --publish BYTES]`: a CPU profile of the hub's runtime
  * (V8's sampling profiler over the inspector) while SDK query → handler → result round trips run
  * one at a time, or, with `--publish`, while the SDK publishes messages of that size in STORED
- * batches of 1,000 (the peers bench's publish workload).
+ * batches of 1,000 (the peers bench's publish workload); `--compression NONE|GZIP` (default LZ4).
  * Prints where the runtime's time went, by function (self time) and by source file, so a change
  * meant to save time can show what it saved. Writes bench/results/profile.cpuprofile.
  */
@@ -41,8 +41,9 @@ export async function main(args: string[]): Promise<number> {
   const seconds = Number(args[args.indexOf("--seconds") + 1] || 10);
   const port = 19229 + Math.floor(Math.random() * 500);
   const hub = await startHub({ inspectorPort: port });
-  const handler = connect({ url: hub.wsUrl, projectId: "profile", clientName: "handler" });
-  const asker = connect({ url: hub.wsUrl, projectId: "profile", clientName: "asker" });
+  const compression = (args.includes("--compression") ? args[args.indexOf("--compression") + 1] : "LZ4") as "LZ4" | "NONE" | "GZIP";
+  const handler = connect({ url: hub.wsUrl, projectId: "profile", clientName: "handler", compression });
+  const asker = connect({ url: hub.wsUrl, projectId: "profile", clientName: "asker", compression });
   try {
     const consumer = handler.consume({ consumer: "echo", messageType: "QUERY", fromBeginning: true, maxTimeoutMs: 5000, handler: (m) => m.payload });
     await consumer.ready();
