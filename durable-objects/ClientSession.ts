@@ -6,7 +6,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { publishConnect, publishDisconnect } from "../src/metrics/session-events";
 import { decodeFrame, encodeFrame } from "../src/protocol/frames";
-import { dispatch, errorResult, resultText } from "../src/session/dispatch";
+import { dispatch } from "../src/session/dispatch";
+import { errorResult, resultText } from "../src/session/result-text";
 import { endpointFor } from "../src/session/endpoints";
 import { closeIfKeyless, mayContinue } from "../src/session/session-access";
 import type { SessionAttachment } from "../src/session/session-info";

@@ -10,7 +10,7 @@ import { MAX_SEGMENT, type SegmentRange } from "../src/protocol/segment";
 import type { FluxResult } from "../src/protocol/endpoint";
 import { stringifyJson } from "../src/protocol/json";
 import { registerConsumer } from "../src/metrics/registry";
-import { resultText } from "../src/session/dispatch";
+import { resultText } from "../src/session/result-text";
 import { ConsumerTracking } from "../src/tracking/consumer-tracking";
 import { type Recipient, type Requester, recipientStub } from "../src/tracking/recipient";
 import { SqlTrackerRows } from "../src/tracking/tracker-rows";

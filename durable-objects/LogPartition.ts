@@ -12,11 +12,12 @@ import { type Lease, type LeaseAnswer, ParkedReads, type Revocation, type Servic
 import { Watchers } from "../src/log/watchers";
 import { AppendCounts, type AppendStats } from "../src/metrics/append-counts";
 import type { SegmentRange } from "../src/protocol/segment";
-import { resultText } from "../src/session/dispatch";
+import { resultText } from "../src/session/result-text";
 import { stringifyJson } from "../src/protocol/json";
 import { Wakeups } from "../src/storage/wakeups";
 import { leaseResult } from "../src/tracking/read-result";
 import { recipientStub } from "../src/tracking/recipient";
+import { consumerStub } from "../src/tracking/consumer-name";
 
 export class LogPartition extends DurableObject<Cloudflare.Env> {
   private log!: LogStore;
@@ -149,7 +150,7 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     this.appends.count(group.stored.length, group.outcomes.filter((o) => o.stored > 0).length);
     for (const name of this.watchers.takeDue(this.log.head)) {
       // Not awaited: the append is acknowledged without waiting for consumers.
-      this.env.CONSUMER.get(this.env.CONSUMER.idFromName(name))
+      consumerStub(this.env, name)
         .wake()
         .catch((e: unknown) => console.warn(`waking consumer ${name} failed`, e));
     }
@@ -162,7 +163,7 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     recipientStub(this.env, lease.recipient)
       .deliver(text)
       .then((delivered) => {
-        if (!delivered) return this.env.CONSUMER.get(this.env.CONSUMER.idFromName(lease.consumer)).recipientGone(lease.trackerId, lease.recipient.sessionId);
+        if (!delivered) return consumerStub(this.env, lease.consumer).recipientGone(lease.trackerId, lease.recipient.sessionId);
       })
       .catch((e: unknown) => console.warn(`answering tracker ${lease.trackerId} failed`, e));
   }

@@ -10,7 +10,7 @@ import { RequestGateway } from "../src/gateway/request-gateway";
 import type { WebRequestInit } from "../src/gateway/web-request";
 import type { GatewayReply } from "../src/gateway/web-response";
 import { appendToLog } from "../src/log/log-client";
-import { consumerObjectName } from "../src/tracking/consumer-name";
+import { consumerStub } from "../src/tracking/consumer-name";
 
 /** Default wait for a handler's response (Flux's proxy waits 200 s). */
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -39,7 +39,7 @@ export class WebGateway extends DurableObject<Cloudflare.Env> {
     if (this.gateway) return this.gateway;
     const env = this.env;
     const target = responseConsumer(address);
-    const consumer = env.CONSUMER.get(env.CONSUMER.idFromName(consumerObjectName(target)));
+    const consumer = consumerStub(env, target);
     const clientId = gatewayClientId(address);
     const requester = { sessionId: gatewayObjectName(address), clientId, deliverTo: "gateway" as const };
     const timeoutSeconds = Number(env.WEB_TIMEOUT_SECONDS ?? DEFAULT_TIMEOUT_SECONDS);

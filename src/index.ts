@@ -1,5 +1,5 @@
 /**
- * The Worker entry: requests under the web prefix become WEBREQUESTs (src/http/gateway.ts), and
+ * The Worker entry: requests under the web prefix become WEBREQUESTs (src/gateway/http-entry.ts), and
  * WebSocket upgrades there browser sockets (src/gateway/socket-upgrade.ts); Flux WebSocket
  * connections go to a ClientSession object of their own; all other requests go to the Hono HTTP
  * application.
@@ -8,9 +8,10 @@ import { authorize } from "./auth/authorize";
 import { withoutKeyPath } from "./auth/presented-key";
 import { HubError, restoreError } from "./errors";
 import { createApp } from "./http/app";
-import { handleWebRequest, webPath } from "./http/gateway";
+import { handleWebRequest, webPath } from "./gateway/http-entry";
 import { handleWebSocketUpgrade, isWebSocketUpgrade } from "./gateway/socket-upgrade";
 import { parseSessionRequest } from "./session/session-info";
+import { sessionStub } from "./session/session-address";
 
 export { LogPartition } from "../durable-objects/LogPartition";
 export { ClientSession } from "../durable-objects/ClientSession";
@@ -35,7 +36,7 @@ async function connect(request: Request, env: Cloudflare.Env): Promise<Response>
     if (e instanceof HubError) return Response.json(e.toJSON(), { status: e.status });
     throw e;
   }
-  const session = env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(attachment.info.sessionId));
+  const session = sessionStub(env, attachment.info.sessionId);
   const headers = new Headers(request.headers);
   headers.set("x-flux-session", JSON.stringify(attachment));
   return session.fetch(new Request(url, { headers }));

@@ -3,7 +3,7 @@
  * beside the message when it was appended. The message itself is not copied; its address leads
  * back to it.
  */
-import type { LogAddress } from "../log/log-client";
+import type { LogAddress } from "../log/log-address";
 import type { KeyRow } from "../log/log-store";
 import { AUDIT_METADATA_CHARS } from "../log/message-codec";
 

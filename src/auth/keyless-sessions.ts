@@ -4,6 +4,7 @@
  * ClientSession closes its socket only when it holds no key.
  */
 import { listAllSessions } from "../metrics/registry";
+import { sessionStub } from "../session/session-address";
 
 /** How many sessions are asked at once. */
 const CONCURRENCY = 32;
@@ -14,7 +15,7 @@ export async function closeKeylessSessions(env: Cloudflare.Env): Promise<number>
   let closed = 0;
   for (let i = 0; i < sessionIds.length; i += CONCURRENCY) {
     const answers = await Promise.allSettled(
-      sessionIds.slice(i, i + CONCURRENCY).map((id) => env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(id)).closeIfKeyless()),
+      sessionIds.slice(i, i + CONCURRENCY).map((id) => sessionStub(env, id).closeIfKeyless()),
     );
     for (const a of answers) if (a.status === "fulfilled" && a.value) closed++;
   }

@@ -2,7 +2,7 @@
  * Hono middleware for `/api/projects/:projectId/*`: every project route runs behind `authorize`.
  */
 import { createMiddleware } from "hono/factory";
-import type { HubEnv } from "../http/app";
+import type { HubEnv } from "../http/hub-env";
 import { projectParam } from "../http/validation";
 import { authorize } from "./authorize";
 

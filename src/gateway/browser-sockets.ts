@@ -6,7 +6,7 @@
  * Sockets hibernate: everything a socket needs after a wake-up is in its attachment.
  */
 import { appendToLog } from "../log/log-client";
-import { consumerObjectName } from "../tracking/consumer-name";
+import { consumerStub } from "../tracking/consumer-name";
 import type { GatewayAddress } from "./gateway-address";
 import { PushReader } from "./push-reader";
 import { socketClientId, socketConsumer, socketObjectName } from "./socket-address";
@@ -153,7 +153,7 @@ export class BrowserSockets {
     const env = this.env;
     const address = this.address();
     const target = socketConsumer(address);
-    const consumer = env.CONSUMER.get(env.CONSUMER.idFromName(consumerObjectName(target)));
+    const consumer = consumerStub(env, target);
     const clientId = socketClientId(address);
     const requester = { sessionId: socketObjectName(address), clientId, deliverTo: "socket" as const };
     this.reader = new PushReader(

@@ -38,3 +38,8 @@ export function responseConsumer(a: GatewayAddress): ConsumerTarget {
 export function pickShard(projectId: string, random = Math.random): GatewayAddress {
   return { projectId, shard: Math.floor(random() * GATEWAY_SHARDS) };
 }
+
+/** The WebGateway object of a shard (by its address, or by its object name). */
+export function gatewayStub(env: Cloudflare.Env, gateway: GatewayAddress | string) {
+  return env.WEB_GATEWAY.get(env.WEB_GATEWAY.idFromName(typeof gateway === "string" ? gateway : gatewayObjectName(gateway)));
+}

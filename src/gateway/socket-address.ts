@@ -26,3 +26,8 @@ export function socketConsumer(a: GatewayAddress): ConsumerTarget {
     consumer: `${socketClientId(a)}_$websocket-handler`,
   };
 }
+
+/** The WebSocketGateway object of a shard (by its address, or by its object name). */
+export function socketGatewayStub(env: Cloudflare.Env, gateway: GatewayAddress | string) {
+  return env.WEB_SOCKET_GATEWAY.get(env.WEB_SOCKET_GATEWAY.idFromName(typeof gateway === "string" ? gateway : socketObjectName(gateway)));
+}

@@ -6,9 +6,9 @@
  * answer (or the 504 when none comes) is sent as the HTTP reply to the upgrade.
  */
 import { authorize } from "../auth/authorize";
-import { gatewayObjectName, pickShard } from "./gateway-address";
+import { gatewayStub, pickShard } from "./gateway-address";
 import { OPENING_HEADER, type SocketOpening } from "./browser-sockets";
-import { socketObjectName } from "./socket-address";
+import { socketGatewayStub } from "./socket-address";
 import { chosenProtocol, handshakeHeaders } from "./socket-handshake";
 import { WS_HANDSHAKE } from "./socket-request";
 import { errorResponse, handlerHeaders, handlerUrl, projectOf, replyResponse } from "./web-call";
@@ -27,7 +27,7 @@ export async function handleWebSocketUpgrade(request: Request, env: Cloudflare.E
     const address = pickShard(projectId);
     const headers = handshakeHeaders(handlerHeaders(request, keyId));
     const handshake = { url: handlerUrl(path, url), method: WS_HANDSHAKE, headers, body: null };
-    const gateway = env.WEB_GATEWAY.get(env.WEB_GATEWAY.idFromName(gatewayObjectName(address)));
+    const gateway = gatewayStub(env, address);
     const reply = await gateway.handle(address, handshake);
     if (reply.status >= 300) return replyResponse(reply);
     const opening: SocketOpening = {
@@ -37,7 +37,7 @@ export async function handleWebSocketUpgrade(request: Request, env: Cloudflare.E
       target: reply.responder?.trackerId ?? null,
       protocol: chosenProtocol(headers),
     };
-    const sockets = env.WEB_SOCKET_GATEWAY.get(env.WEB_SOCKET_GATEWAY.idFromName(socketObjectName(address)));
+    const sockets = socketGatewayStub(env, address);
     const forwarded = new Headers(request.headers);
     forwarded.set(OPENING_HEADER, JSON.stringify(opening));
     return await sockets.fetch(new Request(url, { headers: forwarded }));

@@ -13,7 +13,7 @@ import { closeKeylessSessions } from "../auth/keyless-sessions";
 import { rememberKey } from "../auth/key-cache";
 import { type ApiKey, type StoredKey, insertKey, listKeys, revokeKey } from "../auth/key-store";
 import { generateKey, hashKey } from "../auth/keys";
-import type { HubEnv } from "./app";
+import type { HubEnv } from "./hub-env";
 import { doc, params } from "./openapi";
 import { nameSchema, parseWith } from "./validation";
 

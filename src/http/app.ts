@@ -23,9 +23,8 @@ import { searchRoutes } from "./search";
 import { trackerRoutes } from "./trackers";
 import { searchOverviewRoutes } from "./search-overview";
 import { nameSchema } from "./validation";
+import type { HubEnv } from "./hub-env";
 
-/** The Hono environment of every route. */
-export type HubEnv = { Bindings: Cloudflare.Env };
 
 /** Builds the HTTP application. */
 export function createApp(): Hono<HubEnv> {

@@ -9,7 +9,7 @@ import { readAuditedMessage } from "../audit/audited-message";
 import { searchAudit } from "../audit/audit-query";
 import { projectLag } from "../audit/lag";
 import { stringifyJson } from "../protocol/json";
-import type { HubEnv } from "./app";
+import type { HubEnv } from "./hub-env";
 import { doc, params, query } from "./openapi";
 import { logTypeSchema, nameSchema, projectParam } from "./validation";
 

@@ -6,8 +6,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { minIndexFromMillis } from "../log/index-clock";
-import type { HubEnv } from "./app";
-import { consumerParams, consumerStub, consumerTarget, topicQuery } from "./consumers";
+import type { HubEnv } from "./hub-env";
+import { consumerStub } from "../tracking/consumer-name";
+import { consumerParams, consumerTarget, topicQuery } from "./consumers";
 import { doc, params, query } from "./openapi";
 import { jsonBody, projectParam } from "./validation";
 

@@ -9,9 +9,9 @@ import { logAddress } from "../log/log-path";
 import { stringifyJson } from "../protocol/json";
 import { consumerLag } from "../tracking/consumer-lag";
 import type { ConsumerTarget } from "../tracking/consumer-name";
-import { consumerObjectName } from "../tracking/consumer-name";
+import { consumerStub } from "../tracking/consumer-name";
 import type { ConsumerDescription } from "../../durable-objects/Consumer";
-import type { HubEnv } from "./app";
+import type { HubEnv } from "./hub-env";
 import { doc, params, query } from "./openapi";
 import { consumerNameSchema, messageTypeSchema, nameSchema, projectParam } from "./validation";
 
@@ -30,10 +30,6 @@ export function consumerTarget(
   return { log: logAddress(projectId, path.type, query.topic), messageType: path.type, consumer: path.consumer };
 }
 
-/** The Consumer object of `target`. */
-export function consumerStub(env: Cloudflare.Env, target: ConsumerTarget) {
-  return env.CONSUMER.get(env.CONSUMER.idFromName(consumerObjectName(target)));
-}
 
 function json(value: unknown): Response {
   return new Response(stringifyJson(value), { headers: { "content-type": "application/json" } });

@@ -11,7 +11,7 @@ import { MAX_EVENTS_PER_READ, eventSchema, idSchema, parseEventBatch, sequenceNu
 import { checkedElsewhere } from "../protocol/schema-doc";
 import { rawMessages } from "../protocol/frames";
 import { stringifyJson } from "../protocol/json";
-import type { HubEnv } from "./app";
+import type { HubEnv } from "./hub-env";
 import { doc, params, query } from "./openapi";
 import { jsonBody, projectParam } from "./validation";
 

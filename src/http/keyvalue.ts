@@ -9,7 +9,7 @@ import { NotFound } from "../errors";
 import { deleteValue, getValue, storeValues } from "../keyvalue/kv-client";
 import { dataSchema, keySchema, parseData } from "../keyvalue/validation";
 import { stringifyJson } from "../protocol/json";
-import type { HubEnv } from "./app";
+import type { HubEnv } from "./hub-env";
 import { doc, params } from "./openapi";
 import { projectParam, readJson } from "./validation";
 

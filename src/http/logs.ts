@@ -13,7 +13,7 @@ import { RawJson, parseJson, stringifyJson } from "../protocol/json";
 import { jsonProblem } from "../protocol/request-check";
 import type { SerializedMessage } from "../protocol/messages";
 import { MAX_READ_SIZE } from "../tracking/consumer-endpoint";
-import type { HubEnv } from "./app";
+import type { HubEnv } from "./hub-env";
 import { doc, params, query } from "./openapi";
 import { jsonBody, logTypeSchema, projectParam } from "./validation";
 

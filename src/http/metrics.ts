@@ -14,7 +14,7 @@ import { checkConsumerName } from "../tracking/consumer-name";
 import { type MetricsSelection, projectMetrics } from "../metrics/project-metrics";
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from "../metrics/prometheus";
 import { type MessageType, parseMessageType } from "../protocol/messages";
-import type { HubEnv } from "./app";
+import type { HubEnv } from "./hub-env";
 import { doc, query } from "./openapi";
 import { MESSAGE_TYPE_SOURCE, NAME_SOURCE, projectParam } from "./validation";
 

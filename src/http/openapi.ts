@@ -8,7 +8,7 @@ import type { Hono } from "hono";
 import { describeRoute, generateSpecs, resolver, validator } from "hono-openapi";
 import { z } from "zod";
 import { BadRequest } from "../errors";
-import type { HubEnv } from "./app";
+import type { HubEnv } from "./hub-env";
 import { type Issue, firstIssue } from "./validation";
 
 /** What `doc` describes of one operation. */

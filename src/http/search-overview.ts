@@ -9,7 +9,7 @@ import { checkedElsewhere } from "../protocol/schema-doc";
 import { parseSearchQuery } from "../search/search-query";
 import { searchQueryShape } from "../search/search-request";
 import { SearchStore } from "../search/search-store";
-import type { HubEnv } from "./app";
+import type { HubEnv } from "./hub-env";
 import { doc, query } from "./openapi";
 import { jsonBody, projectParam } from "./validation";
 

@@ -7,9 +7,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { logAddress } from "../log/log-path";
 import { knownConsumers } from "../metrics/registry";
-import type { ConsumerTarget } from "../tracking/consumer-name";
-import type { HubEnv } from "./app";
-import { consumerStub, topicQuery } from "./consumers";
+import { type ConsumerTarget, consumerStub } from "../tracking/consumer-name";
+import type { HubEnv } from "./hub-env";
+import { topicQuery } from "./consumers";
 import { doc, params, query } from "./openapi";
 import { messageTypeSchema, projectParam } from "./validation";
 

@@ -4,7 +4,8 @@
  * commit each. Order is kept: messages are stored in the order the appends were issued.
  */
 import type { SerializedMessage } from "../protocol/messages";
-import { type LogAddress, appendChecked } from "./log-client";
+import type { LogAddress } from "./log-address";
+import { appendChecked } from "./log-client";
 
 interface Pending {
   env: Cloudflare.Env;

@@ -3,17 +3,11 @@
  * own their segments (one call per partition per batch, in parallel) and merges reads across
  * partitions in index order.
  */
-import type { LogType, SerializedMessage } from "../protocol/messages";
+import type { SerializedMessage } from "../protocol/messages";
 import { checkMessage, encodeForPartitions } from "./message-codec";
+import type { LogAddress } from "./log-address";
 import { partitionCount, partitionName } from "./partition-map";
 
-/** A log: one per (project, message type[, topic]). */
-export interface LogAddress {
-  projectId: string;
-  type: LogType;
-  /** CUSTOM topic or DOCUMENT collection; null for the other types. */
-  topic: string | null;
-}
 
 /** The stub of one partition of a log. */
 export function partitionStub(env: Cloudflare.Env, log: LogAddress, partition: number) {

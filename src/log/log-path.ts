@@ -4,7 +4,7 @@
  */
 import { BadRequest } from "../errors";
 import { type LogType, type MessageType, logTypeOf, parseMessageType } from "../protocol/messages";
-import type { LogAddress } from "./log-client";
+import type { LogAddress } from "./log-address";
 
 /** Names users choose (projects, topics, consumers): letters, digits and `._-:$@`, at most 200. */
 export const NAME = /^[A-Za-z0-9._\-:$@]{1,200}$/;

@@ -4,7 +4,7 @@
  * maps onto a few neighbouring partitions.
  */
 import { MAX_SEGMENT, type SegmentRange, intersect } from "../protocol/segment";
-import type { LogAddress } from "./log-client";
+import type { LogAddress } from "./log-address";
 
 /** The deployment's partition count, validated: a divisor of 128. */
 export function partitionCount(env: { PARTITIONS?: string }): number {

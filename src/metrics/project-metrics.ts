@@ -5,12 +5,13 @@
  * exist comes from the D1 registry unless the caller names them.
  */
 import { partitionStub } from "../log/log-client";
-import type { LogAddress } from "../log/log-client";
+import type { LogAddress } from "../log/log-address";
 import { partitionCount } from "../log/partition-map";
 import type { ConsumerTarget } from "../tracking/consumer-name";
 import { consumerLag } from "../tracking/consumer-lag";
 import type { MinuteCount } from "./append-counts";
 import { type Listing, knownConsumers, knownLogs, knownSessions, unregisterSessions } from "./registry";
+import { sessionStub } from "../session/session-address";
 
 /** Append counters of one log, summed over its partitions. */
 export interface LogMetrics {
@@ -102,7 +103,7 @@ async function consumerMetrics(env: Cloudflare.Env, target: ConsumerTarget, now:
 async function sessionMetrics(env: Cloudflare.Env, projectId: string): Promise<Listing<SessionMetrics>> {
   const { items, truncated } = await knownSessions(env.DB, projectId);
   const open = await Promise.all(
-    items.map((s) => env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(s.sessionId)).isOpen().catch(() => true)),
+    items.map((s) => sessionStub(env, s.sessionId).isOpen().catch(() => true)),
   );
   await unregisterSessions(env.DB, projectId, items.filter((_, i) => !open[i]).map((s) => s.sessionId));
   const counts = new Map<string, number>();

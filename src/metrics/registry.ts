@@ -4,7 +4,7 @@
  * consumers (noted when a Consumer object starts) and its open sessions (noted on connect, dropped
  * on disconnect). None of these writes sits on the append path.
  */
-import type { LogAddress } from "../log/log-client";
+import type { LogAddress } from "../log/log-address";
 import { type LogType, type MessageType, logTypeOf } from "../protocol/messages";
 import type { SessionInfo } from "../protocol/endpoint";
 import type { ConsumerTarget } from "../tracking/consumer-name";

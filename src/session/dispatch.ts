@@ -3,27 +3,11 @@
  * result carrying its `requestId`, except Commands without guarantee STORED, which are not
  * acknowledged. Failures become `ErrorResult`s; nothing here closes the session.
  */
-import { HubError, restoreError } from "../errors";
+import { HubError } from "../errors";
 import { COMMAND_TYPES, CONCURRENT_TYPES, type EncodingEndpoint, type FluxRequest, type FluxResult, type SessionInfo } from "../protocol/endpoint";
-import { stringifyJson } from "../protocol/json";
-import { isLong, refusalOf } from "../protocol/request-check";
+import { refusalOf } from "../protocol/request-check";
 import { ReplyBudget } from "./reply-budget";
-
-/** Serialises a result (or an already encoded result body) for the request it answers. */
-export function resultText(result: FluxResult | string, requestId: FluxRequest["requestId"]): string {
-  // Only a Flux long is ever written as the id: anything else would be pasted into the JSON.
-  const id = isLong(requestId) ? String(requestId) : "-1";
-  if (typeof result === "string") return `${result.slice(0, -1)},"requestId":${id},"timestamp":${Date.now()}}`;
-  return stringifyJson({ ...result, requestId: isLong(requestId) ? requestId : -1, timestamp: Date.now() });
-}
-
-/** The ErrorResult for a failure, with a message safe to show the client. */
-export function errorResult(error: unknown): FluxResult {
-  const e = restoreError(error);
-  if (e instanceof HubError) return { "@type": "error", message: e.message };
-  console.error("request failed", e);
-  return { "@type": "error", message: "internal error" };
-}
+import { errorResult, resultText } from "./result-text";
 
 /**
  * Runs `requests` in order and returns the result texts to send. The replies of one frame are

@@ -6,7 +6,7 @@
  */
 import { PayloadTooLarge } from "../errors";
 import { COMMAND_TYPES, type FluxRequest } from "../protocol/endpoint";
-import { errorResult, resultText } from "./dispatch";
+import { errorResult, resultText } from "./result-text";
 
 /** The most characters of result JSON the replies to one frame may hold. */
 export const MAX_REPLY_CHARS = 16 * 1024 * 1024;

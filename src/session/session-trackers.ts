@@ -5,7 +5,7 @@
 import { logAddress, parseLogPath } from "../log/log-path";
 import type { FluxRequest, SessionInfo } from "../protocol/endpoint";
 import { migrate } from "../storage/migrations";
-import { consumerObjectName } from "../tracking/consumer-name";
+import { consumerObjectName, consumerStub } from "../tracking/consumer-name";
 
 const MIGRATIONS = ["CREATE TABLE session_consumers (consumer TEXT PRIMARY KEY)"];
 const TRACKER_REQUESTS = new Set(["read", "claimSegment"]);
@@ -40,7 +40,7 @@ export class SessionTrackers {
   /** Tells every consumer this session joined that its trackers are gone. */
   async disconnectAll(env: Cloudflare.Env, info: SessionInfo): Promise<void> {
     await Promise.allSettled(
-      [...this.known].map((name) => env.CONSUMER.get(env.CONSUMER.idFromName(name)).disconnectSession(info.sessionId)),
+      [...this.known].map((name) => consumerStub(env, name).disconnectSession(info.sessionId)),
     );
     this.sql.exec("DELETE FROM session_consumers");
     this.known.clear();

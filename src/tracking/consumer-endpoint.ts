@@ -8,7 +8,7 @@ import { readFromIndex } from "../log/log-client";
 import { logAddress, parseLogPath } from "../log/log-path";
 import { type EncodingEndpoint, type FluxRequest, type SessionInfo, VOID } from "../protocol/endpoint";
 import { rawMessages } from "../protocol/frames";
-import { type ConsumerTarget, checkConsumerName, consumerObjectName } from "./consumer-name";
+import { checkConsumerName, consumerStub, type ConsumerTarget } from "./consumer-name";
 import { toIndex } from "./position";
 import type { ReadSettings } from "./tracker";
 
@@ -39,7 +39,7 @@ function target(request: FluxRequest, session: SessionInfo): ConsumerTarget {
 }
 
 function stub(env: Cloudflare.Env, t: ConsumerTarget) {
-  return env.CONSUMER.get(env.CONSUMER.idFromName(consumerObjectName(t)));
+  return consumerStub(env, t);
 }
 
 function optionalBoolean(r: FluxRequest, field: string): boolean {

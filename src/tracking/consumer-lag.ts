@@ -8,7 +8,7 @@ import { partitionCount, rangeOfPartition } from "../log/partition-map";
 import type { SegmentRange } from "../protocol/segment";
 import { millisFromIndex } from "../log/index-clock";
 import type { ConsumerTarget } from "./consumer-name";
-import { consumerObjectName } from "./consumer-name";
+import { consumerStub } from "./consumer-name";
 
 /** Lag of one partition's segments. */
 export interface PartitionLagReport {
@@ -33,7 +33,7 @@ export interface ConsumerLagReport {
 
 /** Measures the lag of a consumer of `log` now. */
 export async function consumerLag(env: Cloudflare.Env, target: ConsumerTarget, now = Date.now()): Promise<ConsumerLagReport> {
-  const consumer = env.CONSUMER.get(env.CONSUMER.idFromName(consumerObjectName(target)));
+  const consumer = consumerStub(env, target);
   const { position, positions, trackers } = await consumer.describe(target);
   const partitions = await Promise.all(
     Array.from({ length: partitionCount(env) }, async (_, p) => {

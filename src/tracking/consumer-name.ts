@@ -3,7 +3,7 @@
  * requested type keeps NOTIFICATION readers (broadcast) apart from EVENT consumers of the same log.
  */
 import { BadRequest } from "../errors";
-import type { LogAddress } from "../log/log-client";
+import type { LogAddress } from "../log/log-address";
 import type { MessageType } from "../protocol/messages";
 
 /** What a Consumer object serves: a consumer of a log, read as a message type. */
@@ -24,6 +24,11 @@ export const CONSUMER_NAME = /^[^\u0000-\u001f\u007f]{1,200}$/u;
 export function checkConsumerName(name: unknown): string {
   if (typeof name !== "string" || !CONSUMER_NAME.test(name)) throw new BadRequest("consumer must be a string of 1 to 200 characters without control characters");
   return name;
+}
+
+/** The Consumer object of a consumer (by its target, or by its object name). */
+export function consumerStub(env: Cloudflare.Env, consumer: ConsumerTarget | string) {
+  return env.CONSUMER.get(env.CONSUMER.idFromName(typeof consumer === "string" ? consumer : consumerObjectName(consumer)));
 }
 
 /** The Durable Object name of a consumer; `/` and `%` in the consumer are escaped, so no two names meet. */

@@ -4,6 +4,9 @@
  * WebSocketGateway (the hub reading what handlers push to browser sockets); its batch is sent
  * straight to that object by whichever partition answers it.
  */
+import { sessionStub } from "../session/session-address";
+import { gatewayStub } from "../gateway/gateway-address";
+import { socketGatewayStub } from "../gateway/socket-address";
 
 /** Which kind of object parked a Read and gets its result. */
 export type DeliverTo = "session" | "gateway" | "socket";
@@ -34,10 +37,10 @@ export interface RecipientStub {
 export function recipientStub(env: Cloudflare.Env, to: Recipient): RecipientStub {
   switch (to.deliverTo) {
     case "gateway":
-      return env.WEB_GATEWAY.get(env.WEB_GATEWAY.idFromName(to.sessionId));
+      return gatewayStub(env, to.sessionId);
     case "socket":
-      return env.WEB_SOCKET_GATEWAY.get(env.WEB_SOCKET_GATEWAY.idFromName(to.sessionId));
+      return socketGatewayStub(env, to.sessionId);
     case "session":
-      return env.CLIENT_SESSION.get(env.CLIENT_SESSION.idFromName(to.sessionId));
+      return sessionStub(env, to.sessionId);
   }
 }

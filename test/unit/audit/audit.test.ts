@@ -7,7 +7,8 @@ import type { LogPartition } from "../../../durable-objects/LogPartition";
 import { FEED_BATCH } from "../../../src/audit/feed";
 import { HubError } from "../../../src/errors";
 import { auditRoutes } from "../../../src/http/audit";
-import { type LogAddress, appendToLog, partitionStub, setRetention } from "../../../src/log/log-client";
+import type { LogAddress } from "../../../src/log/log-address";
+import { appendToLog, partitionStub, setRetention } from "../../../src/log/log-client";
 import { partitionCount } from "../../../src/log/partition-map";
 import { toBase64 } from "../../../src/protocol/base64";
 

@@ -10,7 +10,8 @@ import { requireProjectKey } from "../../../src/auth/middleware";
 import { RATE_BURST } from "../../../src/auth/rate-limit";
 import { HubError } from "../../../src/errors";
 import { adminRoutes } from "../../../src/http/admin";
-import { type HubEnv, createApp } from "../../../src/http/app";
+import { createApp } from "../../../src/http/app";
+import type { HubEnv } from "../../../src/http/hub-env";
 
 const adminEnv = { ...env, ADMIN_SECRET: "s" };
 const adminApp = createApp().route("/admin", adminRoutes);

@@ -8,7 +8,8 @@ import { authorize } from "../../../src/auth/authorize";
 import { HubError } from "../../../src/errors";
 import { requireProjectKey } from "../../../src/auth/middleware";
 import { adminRoutes } from "../../../src/http/admin";
-import { type HubEnv, createApp } from "../../../src/http/app";
+import { createApp } from "../../../src/http/app";
+import type { HubEnv } from "../../../src/http/hub-env";
 
 const app = createApp().route("/admin", adminRoutes);
 const project = new Hono<HubEnv>()

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { requireProjectKey } from "../../../src/auth/middleware";
 import { HubError } from "../../../src/errors";
 import { adminRoutes } from "../../../src/http/admin";
-import { type HubEnv, createApp } from "../../../src/http/app";
+import { createApp } from "../../../src/http/app";
+import type { HubEnv } from "../../../src/http/hub-env";
 
 const PREFIXES = ["logs", "consumers", "trackers", "aggregates", "kv", "schedules", "search", "audit", "metrics"];
 

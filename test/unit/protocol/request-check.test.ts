@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decodeFrame } from "../../../src/protocol/frames";
 import { RawJson, parseJson, stringifyJson } from "../../../src/protocol/json";
 import { MAX_NESTING, refusalOf } from "../../../src/protocol/request-check";
-import { resultText } from "../../../src/session/dispatch";
+import { resultText } from "../../../src/session/result-text";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);

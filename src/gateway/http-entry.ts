@@ -9,9 +9,9 @@
 import { authorize } from "../auth/authorize";
 import { withoutKeyPath } from "../auth/presented-key";
 import { PayloadTooLarge } from "../errors";
-import { gatewayObjectName, pickShard } from "../gateway/gateway-address";
-import { errorResponse, handlerHeaders, handlerUrl, projectOf, replyResponse } from "../gateway/web-call";
-import type { WebRequestInit } from "../gateway/web-request";
+import { gatewayStub, pickShard } from "./gateway-address";
+import { errorResponse, handlerHeaders, handlerUrl, projectOf, replyResponse } from "./web-call";
+import type { WebRequestInit } from "./web-request";
 
 /** Largest request body: a WEBREQUEST is one message, and a stored batch row is capped. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -44,7 +44,7 @@ export async function handleWebRequest(request: Request, env: Cloudflare.Env, pa
     const projectId = projectOf(request, url);
     const keyId = await authorize(env, request, projectId);
     const address = pickShard(projectId);
-    const gateway = env.WEB_GATEWAY.get(env.WEB_GATEWAY.idFromName(gatewayObjectName(address)));
+    const gateway = gatewayStub(env, address);
     return replyResponse(await gateway.handle(address, await webRequestInit(request, path, url, keyId)));
   } catch (error) {
     return errorResponse(error);
