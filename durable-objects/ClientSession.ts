@@ -12,10 +12,11 @@ import { endpointFor } from "../src/session/endpoints";
 import { closeIfKeyless, mayContinue } from "../src/session/session-access";
 import type { SessionAttachment } from "../src/session/session-info";
 import { SessionTrackers } from "../src/session/session-trackers";
+import { SerialQueue } from "../src/serial-queue";
 
 export class ClientSession extends DurableObject<Cloudflare.Env> {
   /** Frames of one socket are handled strictly in order. */
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private trackers!: SessionTrackers;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
@@ -36,9 +37,7 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, message: ArrayBuffer | string): Promise<void> {
-    const run = this.queue.then(() => this.handleFrame(ws, message));
-    this.queue = run.catch(() => {});
-    return run;
+    return this.queue.run(() => this.handleFrame(ws, message));
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import type { SerializedMessage } from "../protocol/messages";
 import type { AggregateStream } from "./aggregate-stream";
+import { SerialQueue } from "../serial-queue";
 
 /** Appends messages durably to a project's EVENT log, deduplicating by messageId. */
 export type LogSink = (projectId: string, messages: SerializedMessage[]) => Promise<unknown>;
@@ -24,7 +25,7 @@ export const FORWARD_CHARS = 8 * 1024 * 1024;
 
 /** Forwards one stream's outbox to the log. */
 export class OutboxForwarder {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly chain = new SerialQueue();
 
   constructor(
     private readonly stream: AggregateStream,
@@ -42,9 +43,7 @@ export class OutboxForwarder {
 
   /** Sends everything pending, after any flush already running; rejects if the log fails. */
   flush(): Promise<void> {
-    const run = this.chain.then(() => this.drain());
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.chain.run(() => this.drain());
   }
 
   /** The alarm handler: flushes, and re-arms the alarm when the log failed. */

@@ -12,6 +12,7 @@ import { PushReader } from "./push-reader";
 import { socketClientId, socketConsumer, socketObjectName } from "./socket-address";
 import { type PushMessage, pushAction, pushSessionId } from "./socket-push";
 import { type SocketIdentity, type SocketMethod, WS_CLOSE, WS_MESSAGE, WS_OPEN, socketRequestMessage } from "./socket-request";
+import { SerialQueue } from "../serial-queue";
 
 /** Header carrying the SocketOpening from the Worker to the shard. */
 export const OPENING_HEADER = "x-flux-web-socket";
@@ -38,7 +39,7 @@ const ADDRESS = "address";
 /** The sockets of one shard. */
 export class BrowserSockets {
   /** Events of one socket are published strictly in order. */
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queues = new Map<string, SerialQueue>();
   private reader: PushReader | null = null;
 
   constructor(
@@ -133,9 +134,9 @@ export class BrowserSockets {
   }
 
   private inOrder(sessionId: string, run: () => Promise<void>): Promise<void> {
-    const next = (this.queues.get(sessionId) ?? Promise.resolve()).then(run);
-    this.queues.set(sessionId, next.catch(() => {}));
-    return next.catch((e: unknown) => console.error(`socket ${sessionId}: event not published`, e));
+    let queue = this.queues.get(sessionId);
+    if (!queue) this.queues.set(sessionId, (queue = new SerialQueue()));
+    return queue.run(run).catch((e: unknown) => console.error(`socket ${sessionId}: event not published`, e));
   }
 
   private async publish(socket: SocketIdentity, method: SocketMethod, payload: Uint8Array | null): Promise<void> {

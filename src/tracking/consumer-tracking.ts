@@ -27,6 +27,7 @@ import { startPosition } from "./start-position";
 import { type ReadSettings, type Tracker, trackerFromRead } from "./tracker";
 import { TrackerCluster } from "./tracker-cluster";
 import type { ParkedHere, TrackerStore } from "./tracker-rows";
+import { SerialQueue } from "../serial-queue";
 
 /** What the consumer needs from its host object. */
 export interface TrackingHost {
@@ -84,7 +85,7 @@ export class ConsumerTracking {
   /** Where the consumer started (its first Read), for segments it never stored. */
   private origin: bigint | null;
   private readonly members = new Map<string, Member>();
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private epoch = 0;
   /** Per tracker, the partition to read first next time (round-robin over several partitions). */
   private readonly nextPartition = new Map<string, number>();
@@ -225,9 +226,7 @@ export class ConsumerTracking {
   }
 
   private serially<T>(op: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(op);
-    this.queue = run.catch(() => {});
-    return run.finally(() => this.armAlarm());
+    return this.queue.run(op).finally(() => this.armAlarm());
   }
 
   private async track(read: ReadSettings, requestId: unknown, from: Requester, kind: Waiting["kind"]): Promise<FluxResult | null> {
