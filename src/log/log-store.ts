@@ -149,7 +149,10 @@ interface BatchRow extends Record<string, SqlStorageValue> {
 
 /** Append, read, retention and deduplication for one log partition. */
 export class LogStore {
+  /** The last index stored: the head readers see. */
   private lastIndex: bigint;
+  /** The last index handed out, stored or not (a failed write's indexes are not reused). */
+  private clock: bigint;
   private retentionMillis: number | null;
   private readonly recentIds = new Map<string, number>();
 
@@ -160,7 +163,7 @@ export class LogStore {
     const sql = storage.sql;
     migrate(sql, "log", MIGRATIONS);
     const head = sql.exec<{ last: string | null }>("SELECT CAST(MAX(last_index) AS TEXT) AS last FROM batches").one();
-    this.lastIndex = head.last === null ? -1n : BigInt(head.last);
+    this.lastIndex = this.clock = head.last === null ? -1n : BigInt(head.last);
     const retention = sql.exec<{ value: string }>("SELECT value FROM log_settings WHERE key = 'retention_ms'").toArray()[0];
     this.retentionMillis = retention ? Number(retention.value) : null;
     this.rebuildDedupeWindow();
@@ -183,20 +186,25 @@ export class LogStore {
   /**
    * Stores several batches in one transaction (group commit: one commit for appends that arrived
    * together), each with its own outcome. Memory (head, dedupe window) changes only once the
-   * transaction has committed.
+   * transaction has committed. `beforeWrite` sees the messages with their indexes before they are
+   * written (parked reads are answered from it); if the write then fails, those indexes are never
+   * handed out again, so no reader that saw one can skip a later message carrying it.
    */
   appendMany(batches: EncodedBatch[], beforeWrite?: (group: AppendGroup, head: bigint) => void): AppendGroup {
     const now = this.now();
     this.expireDedupe(now);
-    const pending: Pending = { lastIndex: this.lastIndex, ids: new Set<string>(), stored: [], rows: [] };
+    const pending: Pending = { lastIndex: this.clock, ids: new Set<string>(), stored: [], rows: [] };
     const outcomes = batches.map((batch) => this.planBatch(batch, now, pending));
     const group = { outcomes, stored: pending.stored };
-    beforeWrite?.(group, pending.lastIndex);
+    if (beforeWrite) {
+      this.clock = pending.lastIndex;
+      beforeWrite(group, pending.lastIndex);
+    }
     this.storage.transactionSync(() => {
       for (const row of pending.rows) this.storage.sql.exec("INSERT INTO batches (first_index, last_index, segments, message_ids, types, targets, message_keys, messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ...row);
       this.purgeExpired(now);
     });
-    this.lastIndex = pending.lastIndex;
+    this.lastIndex = this.clock = pending.lastIndex;
     for (const id of pending.ids) this.recentIds.set(id, now);
     return group;
   }

@@ -22,6 +22,35 @@ function withStore<T>(fn: (store: LogStore, storage: DurableObjectStorage) => T 
 }
 
 describe("LogStore", () => {
+  it("never hands out again the indexes of a write that failed after readers saw them", async () => {
+    await withStore((_, storage) => {
+      // Real storage whose next transaction fails, as a full disk or a lost lock would.
+      let fail = false;
+      const faulty = {
+        sql: storage.sql,
+        transactionSync: <T>(fn: () => T): T => {
+          if (fail) {
+            fail = false;
+            throw new Error("disk full");
+          }
+          return storage.transactionSync(fn);
+        },
+      };
+      // A clock that stands still: the next index comes from the last one handed out, not from time.
+      const store = new LogStore(faulty, { dedupeWindowMillis: 120_000, now: () => 1_700_000_000_000 });
+      store.append(batchOf(1, "before"));
+      const head = store.head;
+      fail = true;
+      const shown: bigint[] = [];
+      expect(() => store.appendMany([batchOf(1, "failing")], (group) => shown.push(...group.stored.map((m) => m.index)))).toThrow("disk full");
+      expect(shown).toHaveLength(1);
+      expect(store.head).toBe(head);
+      const next = store.appendMany([batchOf(1, "after")]);
+      expect(next.stored[0].index).toBeGreaterThan(shown[0]);
+      expect(store.read(-1n, 10).indexes).toEqual([head, next.stored[0].index]);
+    });
+  });
+
   it("assigns consecutive indexes above now << 16 and reads them back in order", async () => {
     await withStore((store) => {
       const before = BigInt(Date.now()) << 16n;
