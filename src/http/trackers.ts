@@ -27,13 +27,13 @@ export const trackerRoutes = new Hono<HubEnv>().get(
   params(z.object({ type: messageTypeSchema })),
   query(topicQuery),
   async (c) => {
-  const messageType = c.req.valid("param").type;
-  const log = logAddress(projectParam(c), messageType, c.req.valid("query").topic);
-  const { items, truncated } = await knownConsumers(c.env.DB, log.projectId);
-  const targets: ConsumerTarget[] = items.filter((t) => t.messageType === messageType && t.log.topic === log.topic).map((t) => ({ ...t, log }));
-  const consumers = await Promise.all(
-    targets.map(async (t) => ({ consumer: t.consumer, trackers: await trackersOf(c.env, t) })),
-  );
-  return c.json({ messageType, topic: log.topic, consumers, trackers: consumers.reduce((n, x) => n + x.trackers, 0), truncated });
+    const messageType = c.req.valid("param").type;
+    const log = logAddress(projectParam(c), messageType, c.req.valid("query").topic);
+    const { items, truncated } = await knownConsumers(c.env.DB, log.projectId);
+    const targets: ConsumerTarget[] = items.filter((t) => t.messageType === messageType && t.log.topic === log.topic).map((t) => ({ ...t, log }));
+    const consumers = await Promise.all(
+      targets.map(async (t) => ({ consumer: t.consumer, trackers: await trackersOf(c.env, t) })),
+    );
+    return c.json({ messageType, topic: log.topic, consumers, trackers: consumers.reduce((n, x) => n + x.trackers, 0), truncated });
   },
 );

@@ -351,12 +351,8 @@ export class ConsumerTracking {
   private async answerParked(skip: string[] = []): Promise<void> {
     for (const m of [...this.members.values()]) {
       if (!m.here || skip.includes(m.tracker.trackerId) || this.members.get(m.tracker.trackerId) !== m) continue;
-      await this.answerHere(m);
+      await this.answerInHand(m, m.here);
     }
-  }
-
-  private answerHere(m: Member): Promise<void> {
-    return this.answerInHand(m, m.here!);
   }
 
   /** Answers a Read that is not the request being handled, delivering a result made here. */
