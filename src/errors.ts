@@ -85,3 +85,15 @@ export function restoreError(e: unknown): unknown {
   const { code, details } = e as Error & { code?: unknown; details?: Record<string, unknown> };
   return typeof code === "string" && Object.hasOwn(STATUS, code) ? new HubError(code as ErrorCode, e.message, details) : e;
 }
+
+/**
+ * The one mapping of a failure to an HTTP answer (routes, web gateway calls, refused upgrades): a
+ * HubError's status and JSON body naming the problem; anything else a logged 500 that reveals
+ * nothing of the hub's insides.
+ */
+export function errorResponse(error: unknown, what = "request failed"): Response {
+  const e = restoreError(error);
+  if (e instanceof HubError) return Response.json(e.toJSON(), { status: e.status });
+  console.error(what, e);
+  return Response.json({ error: "internal", message: "internal error" }, { status: 500 });
+}

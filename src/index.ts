@@ -6,7 +6,7 @@
  */
 import { authorize } from "./auth/authorize";
 import { withoutKeyPath } from "./auth/presented-key";
-import { HubError, restoreError } from "./errors";
+import { errorResponse } from "./errors";
 import { createApp } from "./http/app";
 import { handleWebRequest, webPath } from "./gateway/http-entry";
 import { handleWebSocketUpgrade, isWebSocketUpgrade } from "./gateway/socket-upgrade";
@@ -32,9 +32,7 @@ async function connect(request: Request, env: Cloudflare.Env): Promise<Response>
     attachment = parseSessionRequest(url);
     attachment.keyId = await authorize(env, request, attachment.info.projectId);
   } catch (error) {
-    const e = restoreError(error);
-    if (e instanceof HubError) return Response.json(e.toJSON(), { status: e.status });
-    throw e;
+    return errorResponse(error, "upgrade failed");
   }
   const session = sessionStub(env, attachment.info.sessionId);
   const headers = new Headers(request.headers);

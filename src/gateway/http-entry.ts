@@ -10,7 +10,8 @@ import { authorize } from "../auth/authorize";
 import { withoutKeyPath } from "../auth/presented-key";
 import { PayloadTooLarge } from "../errors";
 import { gatewayStub, pickShard } from "./gateway-address";
-import { errorResponse, handlerHeaders, handlerUrl, projectOf, replyResponse } from "./web-call";
+import { errorResponse } from "../errors";
+import { handlerHeaders, handlerUrl, projectOf, replyResponse } from "./web-call";
 import type { WebRequestInit } from "./web-request";
 
 /** Largest request body: a WEBREQUEST is one message, and a stored batch row is capped. */
@@ -47,6 +48,6 @@ export async function handleWebRequest(request: Request, env: Cloudflare.Env, pa
     const gateway = gatewayStub(env, address);
     return replyResponse(await gateway.handle(address, await webRequestInit(request, path, url, keyId)));
   } catch (error) {
-    return errorResponse(error);
+    return errorResponse(error, "web request failed");
   }
 }

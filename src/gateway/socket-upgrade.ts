@@ -11,7 +11,8 @@ import { OPENING_HEADER, type SocketOpening } from "./browser-sockets";
 import { socketGatewayStub } from "./socket-address";
 import { chosenProtocol, handshakeHeaders } from "./socket-handshake";
 import { WS_HANDSHAKE } from "./socket-request";
-import { errorResponse, handlerHeaders, handlerUrl, projectOf, replyResponse } from "./web-call";
+import { errorResponse } from "../errors";
+import { handlerHeaders, handlerUrl, projectOf, replyResponse } from "./web-call";
 
 /** Whether `request` asks for a WebSocket. */
 export function isWebSocketUpgrade(request: Request): boolean {
@@ -42,6 +43,6 @@ export async function handleWebSocketUpgrade(request: Request, env: Cloudflare.E
     forwarded.set(OPENING_HEADER, JSON.stringify(opening));
     return await sockets.fetch(new Request(url, { headers: forwarded }));
   } catch (error) {
-    return errorResponse(error);
+    return errorResponse(error, "web request failed");
   }
 }

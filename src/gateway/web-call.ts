@@ -4,7 +4,7 @@
  * HTTP Response for a gateway's reply.
  */
 import { bearerToken } from "../auth/presented-key";
-import { BadRequest, HubError, restoreError } from "../errors";
+import { BadRequest } from "../errors";
 import { NAME } from "../log/log-path";
 import type { GatewayReply } from "./web-response";
 
@@ -46,10 +46,3 @@ export function replyResponse(reply: Omit<GatewayReply, "headers"> & { headers: 
   return new Response(reply.body, { status: reply.status, headers, encodeBody: headers.has("content-encoding") ? "manual" : "automatic" });
 }
 
-/** The Response for a failed web call: the hub's own errors as they are, anything else as a bare 500. */
-export function errorResponse(error: unknown): Response {
-  const e = restoreError(error);
-  if (e instanceof HubError) return Response.json(e.toJSON(), { status: e.status });
-  console.error("web request failed", e);
-  return Response.json({ error: "internal", message: "internal error" }, { status: 500 });
-}

@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { HTTPException } from "hono/http-exception";
 import { requireProjectKey } from "../auth/middleware";
-import { HubError, restoreError } from "../errors";
+import { errorResponse } from "../errors";
 import { adminRoutes } from "./admin";
 import { auditRoutes } from "./audit";
 import { limitBody } from "./body-limit";
@@ -54,11 +54,8 @@ export function createApp(): Hono<HubEnv> {
     c.json({ error: "not_found", message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404),
   );
   app.onError((error, c) => {
-    const err = restoreError(error);
-    if (err instanceof HubError) return c.json(err.toJSON(), err.status as 400);
-    if (err instanceof HTTPException) return c.json({ error: "bad_request", message: err.message }, err.status);
-    console.error("request failed", error);
-    return c.json({ error: "internal", message: "internal error" }, 500);
+    if (error instanceof HTTPException) return c.json({ error: "bad_request", message: error.message }, error.status);
+    return errorResponse(error);
   });
   return app;
 }
