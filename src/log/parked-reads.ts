@@ -103,6 +103,9 @@ export interface ParkedReadsHost {
 /** How long a lease stays parked before it is written to storage. */
 export const PERSIST_AFTER_MS = 100;
 
+/** Trackers whose last answer a partition remembers (oldest forgotten first). */
+const MAX_REMEMBERED = 10_000;
+
 /** The parked reads of one partition. */
 export class ParkedReads {
   private readonly held = new Map<string, Held>();
@@ -135,7 +138,7 @@ export class ParkedReads {
     // A read that stopped short of the head (its scan bound) is answered with what it examined, so
     // the client stores that position and reads on.
     if (outcome.indexes.length > 0 || !atHead) {
-      this.answered.set(key, { epoch: lease.epoch, at: now });
+      this.remember(key, lease.epoch, now);
       const caughtUp = atHead && outcome.indexes.length < lease.maxSize;
       return { service: { answered: true, parked: false, head: outcome.head, replaced }, answer: { lease, messages: outcome.messages, lastIndex: outcome.scannedTo, caughtUp } };
     }
@@ -183,7 +186,7 @@ export class ParkedReads {
         continue;
       }
       this.drop(key);
-      this.answered.set(key, { epoch: lease.epoch, at: now });
+      this.remember(key, lease.epoch, now);
       // Later messages of the commit that were examined belong to the batch's lastIndex only up to the cut.
       answers.push({ lease, messages, lastIndex: more ? lastIndex : maxOf(lastIndex, held.scannedTo), caughtUp: !more });
     }
@@ -205,7 +208,7 @@ export class ParkedReads {
     for (const [key, held] of this.held) {
       if (held.lease.deadline > now) continue;
       this.drop(key);
-      this.answered.set(key, { epoch: held.lease.epoch, at: now });
+      this.remember(key, held.lease.epoch, now);
       out.push({ lease: held.lease, messages: [], lastIndex: held.scannedTo, caughtUp: true });
     }
     return out;
@@ -241,6 +244,16 @@ export class ParkedReads {
       this.flush();
       if ([...this.held.values()].some((h) => !h.stored)) this.persistLater();
     });
+  }
+
+  /**
+   * Remembers when a tracker was last answered, for `revoke`. Bounded: a forgotten tracker only
+   * counts as answered now (its range stays frozen until it reads again), never as waiting.
+   */
+  private remember(key: string, epoch: number, at: number): void {
+    this.answered.delete(key);
+    this.answered.set(key, { epoch, at });
+    if (this.answered.size > MAX_REMEMBERED) this.answered.delete(this.answered.keys().next().value!);
   }
 
   private drop(key: string): void {

@@ -360,8 +360,7 @@ export class ConsumerTracking {
     const result = await this.answer(m, waiting);
     if (result && !(await this.host.deliver(m.recipient, waiting.requestId, result))) {
       await this.change((c) => c.withoutTracker(m.tracker.trackerId), [m.tracker.trackerId]);
-      this.members.delete(m.tracker.trackerId);
-      this.host.rows.remove(m.tracker.trackerId);
+      this.forget(m.tracker.trackerId);
     }
   }
 
@@ -495,8 +494,7 @@ export class ConsumerTracking {
     for (const m of gone) {
       m.lease = null;
       m.unknown = false;
-      this.members.delete(m.tracker.trackerId);
-      this.host.rows.remove(m.tracker.trackerId);
+      this.forget(m.tracker.trackerId);
     }
     const ids = gone.map((m) => m.tracker.trackerId);
     await this.change((c) => ids.reduce((x, id) => x.withoutTracker(id), c), ids);
@@ -516,13 +514,16 @@ export class ConsumerTracking {
     }
   }
 
+  /** A tracker that left: nothing of it is kept. */
+  private forget(trackerId: string): void {
+    this.members.delete(trackerId);
+    this.nextPartition.delete(trackerId);
+    this.host.rows.remove(trackerId);
+  }
+
   private armAlarm(): void {
     // Members that left the cluster are forgotten here too.
-    for (const [id] of this.members) {
-      if (this.cluster.contains(id)) continue;
-      this.members.delete(id);
-      this.host.rows.remove(id);
-    }
+    for (const [id] of this.members) if (!this.cluster.contains(id)) this.forget(id);
     const now = this.host.now();
     let next: number | null = null;
     const earlier = (at: number) => (next = next === null ? at : Math.min(next, at));

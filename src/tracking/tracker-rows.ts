@@ -1,7 +1,7 @@
 /**
  * What a Consumer keeps in its SQLite: one row per tracker (membership: its session and settings,
  * and a Read parked in the Consumer itself), and a few state values (cluster, position, origin).
- * Reads that change nothing write nothing here; `MemoryTrackerRows` serves the logic's unit tests.
+ * Reads that change nothing write nothing here; the logic's unit tests use an in-memory store.
  */
 import { parseJson, stringifyJson } from "../protocol/json";
 import { migrate } from "../storage/migrations";
@@ -96,39 +96,5 @@ export class SqlTrackerRows implements TrackerStore {
 
   saveState(key: string, value: string): void {
     this.sql.exec("INSERT INTO consumer_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
-  }
-}
-
-/** Tracker rows in memory, for unit tests of the tracking logic. */
-export class MemoryTrackerRows implements TrackerStore {
-  readonly trackers = new Map<string, string>();
-  readonly values = new Map<string, string>();
-  /** Every write, counted: a Read that changes nothing must not add to it. */
-  writes = 0;
-
-  rows(): TrackerRow[] {
-    return [...this.trackers.keys()].sort().map((id) => {
-      const row = parseJson(this.trackers.get(id)!) as TrackerRow;
-      return { ...row, tracker: { ...row.tracker, lastIndex: row.tracker.lastIndex === null ? null : toIndex(row.tracker.lastIndex) } };
-    });
-  }
-
-  put(row: TrackerRow): void {
-    this.writes++;
-    this.trackers.set(row.tracker.trackerId, stringifyJson(row));
-  }
-
-  remove(trackerId: string): void {
-    this.writes++;
-    this.trackers.delete(trackerId);
-  }
-
-  state(key: string): string | null {
-    return this.values.get(key) ?? null;
-  }
-
-  saveState(key: string, value: string): void {
-    this.writes++;
-    this.values.set(key, value);
   }
 }

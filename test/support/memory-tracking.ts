@@ -6,11 +6,12 @@
 import { type MessageFilter, type ReadFilter, type ReadOutcome, type StoredMessage, messageFilter, withPosition } from "../../src/log/log-store";
 import { type Lease, type LeaseAnswer, type LeaseStore, ParkedReads } from "../../src/log/parked-reads";
 import type { FluxResult } from "../../src/protocol/endpoint";
-import { stringifyJson } from "../../src/protocol/json";
 import { ConsumerTracking, type TrackingHost } from "../../src/tracking/consumer-tracking";
 import { leaseResult } from "../../src/tracking/read-result";
 import type { Recipient } from "../../src/tracking/recipient";
-import { MemoryTrackerRows } from "../../src/tracking/tracker-rows";
+import { parseJson, stringifyJson } from "../../src/protocol/json";
+import { toIndex } from "../../src/tracking/position";
+import type { TrackerRow, TrackerStore } from "../../src/tracking/tracker-rows";
 
 /** Parked leases in a Map, as a partition's storage keeps them. */
 export class MemoryKv implements LeaseStore {
@@ -136,5 +137,39 @@ export class MemoryRig {
   /** Results delivered for `requestId`. */
   answersTo(requestId: unknown): any[] {
     return this.deliveries.filter((d) => d.requestId === requestId).map((d) => d.result);
+  }
+}
+
+/** Tracker rows in memory, for unit tests of the tracking logic. */
+export class MemoryTrackerRows implements TrackerStore {
+  readonly trackers = new Map<string, string>();
+  readonly values = new Map<string, string>();
+  /** Every write, counted: a Read that changes nothing must not add to it. */
+  writes = 0;
+
+  rows(): TrackerRow[] {
+    return [...this.trackers.keys()].sort().map((id) => {
+      const row = parseJson(this.trackers.get(id)!) as TrackerRow;
+      return { ...row, tracker: { ...row.tracker, lastIndex: row.tracker.lastIndex === null ? null : toIndex(row.tracker.lastIndex) } };
+    });
+  }
+
+  put(row: TrackerRow): void {
+    this.writes++;
+    this.trackers.set(row.tracker.trackerId, stringifyJson(row));
+  }
+
+  remove(trackerId: string): void {
+    this.writes++;
+    this.trackers.delete(trackerId);
+  }
+
+  state(key: string): string | null {
+    return this.values.get(key) ?? null;
+  }
+
+  saveState(key: string, value: string): void {
+    this.writes++;
+    this.values.set(key, value);
   }
 }
