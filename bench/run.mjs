@@ -1,34 +1,35 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --only <suite>]`: runs the suites one after another (bundled, see
- * bench/bundle.mjs): bench/main.ts (append throughput, the suite named "append") and then every
- * bench/suites/<name>.ts. Each suite exports `main(argv): Promise<number>` and writes its own
- * results to bench/results/.
+ * Runs bench suites, each bench/<suite>/main.ts (bundled, see bench/shared/bundle.mjs), one after
+ * another. `npm run bench [-- --quick]` runs the default ones; `--only <suite>` runs just that one
+ * (`npm run bench:peers` and `npm run bench:profile` are `--only peers` and `--only profile`).
+ * Each suite exports `main(argv): Promise<number>`, gets every flag, and writes its own results
+ * to bench/results/.
  */
-import { readdirSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
-import { runBundled } from "./bundle.mjs";
+import { join, resolve } from "node:path";
+import { runBundled } from "./shared/bundle.mjs";
 
-const root = resolve(import.meta.dirname, "..");
-
-const suites = [
-  { name: "append", entry: join(root, "bench", "main.ts") },
-  ...readdirSync(join(root, "bench", "suites"))
-    .filter((f) => f.endsWith(".ts") && !f.startsWith("_"))
-    .sort()
-    .map((f) => ({ name: basename(f, ".ts"), entry: join(root, "bench", "suites", f) })),
+/** In running order; the peers suite needs its servers and the profile is not a measurement. */
+const SUITES = [
+  { name: "append", byDefault: true },
+  { name: "hops", byDefault: true },
+  { name: "sdk", byDefault: true },
+  { name: "services", byDefault: true },
+  { name: "tracking", byDefault: true },
+  { name: "peers", byDefault: false },
+  { name: "profile", byDefault: false },
 ];
 
 const args = process.argv.slice(2);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
-if (only && !suites.some((s) => s.name === only)) {
-  process.stderr.write(`bench: no suite "${only}"; suites: ${suites.map((s) => s.name).join(", ")}\n`);
+if (only && !SUITES.some((s) => s.name === only)) {
+  process.stderr.write(`bench: no suite "${only}"; suites: ${SUITES.map((s) => s.name).join(", ")}\n`);
   process.exit(2);
 }
 
 let status = 0;
-for (const suite of suites.filter((s) => !only || s.name === only)) {
+for (const suite of SUITES.filter((s) => (only ? s.name === only : s.byDefault))) {
   process.stderr.write(`bench: suite ${suite.name}\n`);
-  status ||= await runBundled(suite.entry, suite.name, args);
+  status ||= await runBundled(join(resolve(import.meta.dirname), suite.name, "main.ts"), suite.name, args);
 }
 process.exit(status);

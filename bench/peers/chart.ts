@@ -3,7 +3,7 @@
  * colour with a whisker from the slowest to the fastest round, each panel on its own linear scale
  * from zero (units differ), the median written after the bar.
  */
-import { machineLine } from "../machine";
+import { machineLine } from "../shared/machine";
 import { type PeerResult, SYSTEMS, formatValue } from "./report";
 import type { SystemId } from "./system";
 

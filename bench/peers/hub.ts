@@ -9,7 +9,7 @@ import type { Logger } from "../../src/client/logger";
 import { Tracker } from "../../src/client/tracker";
 import type { Hub } from "../../test/support/hub";
 import { Arrivals, Countdown, steady, windowed, within } from "./flow";
-import { type PayloadPool, payload } from "./payload";
+import { type PayloadPool, payload } from "../shared/payload";
 import { BATCH, IN_FLIGHT, type System } from "./system";
 
 /** SDK diagnostics (reconnects, retries) go to stderr; a bench run should show none. */

@@ -8,7 +8,7 @@
 import { AckPolicy, DeliverPolicy, StorageType, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { type NatsConnection, connect } from "@nats-io/transport-node";
 import { Arrivals, Countdown, steady, windowed, within } from "./flow";
-import { type PayloadPool, payload, sentAt } from "./payload";
+import { type PayloadPool, payload, sentAt } from "../shared/payload";
 import { BATCH, IN_FLIGHT, type System } from "./system";
 
 const utf8 = new TextEncoder();

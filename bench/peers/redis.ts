@@ -6,7 +6,7 @@
  */
 import { Redis } from "ioredis";
 import { Arrivals, Countdown, steady, windowed, within } from "./flow";
-import { type PayloadPool, payload, sentAt } from "./payload";
+import { type PayloadPool, payload, sentAt } from "../shared/payload";
 import { BATCH, IN_FLIGHT, type System } from "./system";
 
 type Entries = [id: string, fields: string[]][];

@@ -2,8 +2,8 @@
  * Peer results: medians per metric and system, the hub's ratio to each peer (taken round by round,
  * then the median, so drifting machine load cancels out), the Markdown table and report.
  */
-import type { Machine } from "../machine";
-import { median } from "../report";
+import type { Machine } from "../shared/machine";
+import { median } from "../append/report";
 import type { SystemId } from "./system";
 import { METRICS, type Metric, type Sizes } from "./workloads";
 

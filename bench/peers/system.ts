@@ -4,7 +4,7 @@
  * starts from the same empty state whatever ran before.
  */
 import type { Arrivals } from "./flow";
-import type { PayloadPool } from "./payload";
+import type { PayloadPool } from "../shared/payload";
 
 export type SystemId = "hub" | "nats" | "redis";
 

@@ -6,7 +6,7 @@
  * issue's 10,000 msg/s and, to show it unsaturated as well, at 1,000 msg/s.
  */
 import { Arrivals, DRAIN_MS, percentile } from "./flow";
-import { type PayloadPool, payloadPool } from "./payload";
+import { type PayloadPool, payloadPool } from "../shared/payload";
 import type { System } from "./system";
 
 /** One reported figure. */
