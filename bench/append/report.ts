@@ -1,12 +1,13 @@
 /**
- * Turns per-round samples into medians and ratios, and writes them as a Markdown table and JSON.
- * Ratios to the ceiling are taken round by round (each workload against the ceiling measured in
- * the same round) and then the median is reported, so drifting machine load cancels out. Also the
- * number formats and the results writer that the other suites share.
+ * The append suite's figures and report: medians and ratios per workload, the Markdown table,
+ * bench/results/latest.md and append.svg. Ratios to the ceiling are taken round by round (each
+ * workload against the ceiling measured in the same round) and then the median is reported, so
+ * drifting machine load cancels out.
  */
-import { renameSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import type { Machine } from "../shared/machine";
+import { barChart, spreadBar } from "../shared/chart";
+import { machineLine } from "../shared/machine";
+import { type SuiteHead, int, markdownReport, ratio, roundsLine, settingsLine } from "../shared/report";
+import { median, round } from "../shared/stats";
 import { type Kind, type Workload, megabytesPerSecond } from "./workloads";
 
 /** One workload's figures over all rounds. */
@@ -30,24 +31,16 @@ export interface Summary {
   vsRowCeiling: number;
 }
 
-/** Everything a run produced (bench/results/latest.json). */
-export interface BenchResult {
-  date: string;
-  quick: boolean;
+/** What the suite measured (bench/results/latest.json, after the {@link SuiteHead}). */
+export interface AppendFigures {
   rounds: number;
-  seconds: number;
   settings: Record<string, number>;
-  machine: Machine;
   workloads: Summary[];
 }
 
-export const ROW_CEILING = "ceiling-rows";
+export type AppendResult = SuiteHead & AppendFigures;
 
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
+export const ROW_CEILING = "ceiling-rows";
 
 /** `samples[id][round]` is a workload's messages per second in that round. */
 export function summarise(workloads: Workload[], samples: Map<string, number[]>): Summary[] {
@@ -72,15 +65,6 @@ export function summarise(workloads: Workload[], samples: Map<string, number[]>)
   });
 }
 
-export const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
-/** A whole number with thousands separators. */
-export const int = (n: number) => Math.round(n).toLocaleString("en-US");
-
-/** A ratio with two significant-ish digits: 0.35×, 1.8×, 12×. */
-export function ratio(r: number): string {
-  return r >= 10 ? `${r.toFixed(0)}×` : r >= 1 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`;
-}
-
 /** The results table in Markdown. */
 export function markdownTable(summaries: Summary[]): string {
   const lines = [
@@ -97,29 +81,26 @@ export function markdownTable(summaries: Summary[]): string {
 }
 
 /** bench/results/latest.md: when, on what, with which settings, the table and the chart. */
-export function markdownReport(r: BenchResult): string {
-  const m = r.machine;
-  return [
-    `# Append throughput, ${r.date.slice(0, 10)}`,
-    "",
-    `Machine: ${m.cores} cores, ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}, Miniflare ${m.miniflare}.`,
-    `Load average (1/5/15 min): ${m.loadAtStart.join(" / ")} at start, ${m.loadAtEnd.join(" / ")} at end.`,
-    `Median of ${r.rounds} rounds${r.quick ? " (--quick)" : ""}, workloads alternating within each round; ${Math.round(r.seconds)} s in all.`,
-    `Settings: ${Object.entries(r.settings).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
-    "",
-    markdownTable(r.workloads),
-    "",
-    "![Append throughput](append.svg)",
-    "",
-  ].join("\n");
+export function appendReport(r: AppendResult): string {
+  return markdownReport(r, {
+    title: "Append throughput",
+    rounds: roundsLine(r, r.rounds),
+    lines: [settingsLine(r.settings)],
+    tables: [markdownTable(r.workloads)],
+    chart: { file: "append.svg", alt: "Append throughput" },
+  });
 }
 
-/** Writes files into bench/results/, each whole or not at all. */
-export function writeResults(files: Record<string, string>): void {
-  const dir = join(resolve(import.meta.dirname, ".."), "results");
-  for (const [name, text] of Object.entries(files)) {
-    const path = join(dir, name);
-    writeFileSync(`${path}.tmp`, text);
-    renameSync(`${path}.tmp`, path);
-  }
+const COLORS: Record<Kind, string> = { protocol: "#2f6fb0", http: "#8a5cb8", ceiling: "#8c8c8c" };
+const LEGEND: Record<Kind, string> = { protocol: "Flux protocol (WebSocket)", http: "HTTP API", ceiling: "raw SQLite ceiling" };
+
+/** bench/results/append.svg. */
+export function appendChart(r: AppendResult): string {
+  const kinds = [...new Set(r.workloads.map((s) => s.kind))];
+  return barChart({
+    title: `Append throughput, ${r.date.slice(0, 10)}, ${machineLine(r.machine)}`,
+    subtitle: `median of ${r.rounds} rounds, 200-byte messages; whiskers: slowest to fastest round; load average ${r.machine.loadAtStart[0]} at start`,
+    legend: kinds.map((k) => ({ label: LEGEND[k], color: COLORS[k] })),
+    panels: [{ axis: "messages per second (median)", bars: r.workloads.map((s) => spreadBar(s.label, s, COLORS[s.kind], "msg/s")) }],
+  });
 }

@@ -6,7 +6,7 @@ import type { Hub } from "../../test/support/hub";
 import type { Ceiling } from "./ceiling";
 import { preparePublish, runPublish } from "./http-publish";
 import { PAYLOAD_BYTES } from "../shared/payload";
-import { prepareAppend, runAppend } from "../shared/ws-append";
+import { SPREAD, prepareAppend, runAppend } from "../shared/ws-append";
 
 export type Kind = "protocol" | "http" | "ceiling";
 
@@ -25,11 +25,6 @@ export interface Workload {
   run(round: number): Promise<number>;
 }
 
-/** Partitions per log in the hub under test: one, the unit the ceiling's single object compares with. */
-export const PARTITIONS = 1;
-/** Connections and appends in flight per connection for the protocol workloads. */
-export const CONNECTIONS = 4;
-export const IN_FLIGHT = 8;
 /** Requests in flight for the HTTP workload. */
 export const HTTP_IN_FLIGHT = 8;
 /** Messages per RPC (and per batch row) for the ceiling, except for one row per transaction. */
@@ -41,7 +36,7 @@ export const CEILING_BATCH = 1000;
  */
 function sizes(quick: boolean) {
   const scale = quick ? 1 / 4 : 1;
-  const round = (n: number, batch: number) => Math.ceil((n * scale) / (batch * CONNECTIONS)) * batch * CONNECTIONS;
+  const round = (n: number, batch: number) => Math.ceil((n * scale) / (batch * SPREAD.connections)) * batch * SPREAD.connections;
   return {
     protocol: { 1: round(1_600, 1), 100: round(72_000, 100), 1000: round(150_000, 1000) } as Record<number, number>,
     http: round(36_000, 100),
@@ -55,7 +50,7 @@ export async function prepareWorkloads(hub: Hub, ceiling: Ceiling, quick: boolea
   const n = sizes(quick);
   const workloads: Workload[] = [];
   for (const batch of [1, 100, 1000]) {
-    const prepared = await prepareAppend({ batch, messages: n.protocol[batch], connections: CONNECTIONS, inFlight: IN_FLIGHT });
+    const prepared = await prepareAppend({ batch, messages: n.protocol[batch], ...SPREAD });
     workloads.push({
       id: `ws-append-${batch}`,
       label: `Flux Append, ${batch.toLocaleString("en-US")}/append`,

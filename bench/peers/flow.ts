@@ -102,10 +102,3 @@ export async function steady(rate: number, seconds: number, tickMs: number, send
   if (failure) throw failure;
   return total;
 }
-
-/** The `p`-th percentile (0–100) by nearest rank. */
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-}

@@ -1,9 +1,12 @@
 /**
  * Peer results: medians per metric and system, the hub's ratio to each peer (taken round by round,
- * then the median, so drifting machine load cancels out), the Markdown table and report.
+ * then the median, so drifting machine load cancels out), the Markdown table, the report and the
+ * chart (one panel per workload, each on its own scale since units differ, a bar per system).
  */
-import type { Machine } from "../shared/machine";
-import { median } from "../append/report";
+import { barChart } from "../shared/chart";
+import { machineLine } from "../shared/machine";
+import { type SuiteHead, markdownReport, ms, ratio, roundsLine } from "../shared/report";
+import { median } from "../shared/stats";
 import type { SystemId } from "./system";
 import { METRICS, type Metric, type Sizes } from "./workloads";
 
@@ -21,39 +24,34 @@ export interface PeerSummary extends Metric {
   hubRatio: { nats: number; redis: number };
 }
 
-/** bench/results/peers.json. */
-export interface PeerResult {
-  date: string;
-  quick: boolean;
+/** What the suite measured (bench/results/peers.json, after the {@link SuiteHead}). */
+export interface PeerFigures {
   rounds: number;
-  seconds: number;
   sizes: Sizes;
   versions: Record<string, string>;
-  machine: Machine;
   metrics: PeerSummary[];
 }
+
+export type PeerResult = SuiteHead & PeerFigures;
 
 /** `samples[metric][system][round]`. */
 export type Samples = Map<string, Record<SystemId, number[]>>;
 
-const round = (n: number) => (n >= 1000 ? Math.round(n) : Math.round(n * 100) / 100);
+/** Whole from 1,000, two decimals below. */
+const figure = (n: number) => (n >= 1000 ? Math.round(n) : Math.round(n * 100) / 100);
 
 export function summarise(samples: Samples): PeerSummary[] {
   return METRICS.filter((m) => samples.has(m.id)).map((m) => {
     const s = samples.get(m.id)!;
-    const ratio = (peer: SystemId) => Math.round(median(s.hub.map((h, i) => h / s[peer][i])) * 1000) / 1000;
-    const systems = Object.fromEntries(SYSTEMS.map(({ id }) => [id, { runs: s[id].map(round), median: round(median(s[id])) }])) as PeerSummary["systems"];
-    return { ...m, systems, hubRatio: { nats: ratio("nats"), redis: ratio("redis") } };
+    const hubOver = (peer: SystemId) => Math.round(median(s.hub.map((h, i) => h / s[peer][i])) * 1000) / 1000;
+    const systems = Object.fromEntries(SYSTEMS.map(({ id }) => [id, { runs: s[id].map(figure), median: figure(median(s[id])) }])) as PeerSummary["systems"];
+    return { ...m, systems, hubRatio: { nats: hubOver("nats"), redis: hubOver("redis") } };
   });
 }
 
+/** A metric's value in its unit: milliseconds as {@link ms}, anything else whole. */
 export function formatValue(v: number, unit: string): string {
-  if (unit === "ms" && v < 100) return v >= 10 ? v.toFixed(1) : v.toFixed(2);
-  return Math.round(v).toLocaleString("en-US");
-}
-
-function ratio(r: number): string {
-  return r >= 10 ? `${r.toFixed(0)}×` : r >= 1 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`;
+  return unit === "ms" ? ms(v) : Math.round(v).toLocaleString("en-US");
 }
 
 export function markdownTable(metrics: PeerSummary[]): string {
@@ -68,22 +66,41 @@ export function markdownTable(metrics: PeerSummary[]): string {
   return lines.join("\n");
 }
 
-export function markdownReport(r: PeerResult): string {
-  const m = r.machine;
+/** bench/results/peers.md. */
+export function peersReport(r: PeerResult): string {
   const n = r.sizes;
-  return [
-    `# Side by side with NATS JetStream and Redis Streams, ${r.date.slice(0, 10)}`,
-    "",
-    `Machine: ${m.cores} cores, ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}, Miniflare ${m.miniflare}; ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
-    `Load average (1/5/15 min): ${m.loadAtStart.join(" / ")} at start, ${m.loadAtEnd.join(" / ")} at end. Servers and clients share the machine.`,
-    `Median of ${r.rounds} rounds${r.quick ? " (--quick)" : ""}, the three systems alternating within each workload (order rotating per round); ${r.seconds} s in all.`,
-    `Sizes: publish ${n.publish200.toLocaleString("en-US")} × 200 B and ${n.publish2k.toLocaleString("en-US")} × 2 KB; backlog ${n.backlog.toLocaleString("en-US")} × 200 B${n.backlog < 1_000_000 ? " (scaled down from 1,000,000 to fit the time budget; `--backlog 1000000` runs the full one)" : ""}; ` +
-      `latency at 10,000 and 1,000 msg/s for ${n.latencySeconds} s each; ${n.roundTrips} round trips. Batches of 1,000, 4 in flight.`,
-    "Ratios are hub ÷ peer per round, median over rounds: below 1× the hub is slower on msg/s rows, above 1× it is slower on ms rows.",
-    "",
-    markdownTable(r.metrics),
-    "",
-    "![Side by side](peers.svg)",
-    "",
-  ].join("\n");
+  return markdownReport(r, {
+    title: "Side by side with NATS JetStream and Redis Streams",
+    versions: r.versions,
+    loadNote: "Servers and clients share the machine.",
+    rounds: roundsLine(r, r.rounds, "the three systems alternating within each workload (order rotating per round)"),
+    lines: [
+      `Sizes: publish ${n.publish200.toLocaleString("en-US")} × 200 B and ${n.publish2k.toLocaleString("en-US")} × 2 KB; backlog ${n.backlog.toLocaleString("en-US")} × 200 B${n.backlog < 1_000_000 ? " (scaled down from 1,000,000 to fit the time budget; `--backlog 1000000` runs the full one)" : ""}; ` +
+        `latency at 10,000 and 1,000 msg/s for ${n.latencySeconds} s each; ${n.roundTrips} round trips. Batches of 1,000, 4 in flight.`,
+      "Ratios are hub ÷ peer per round, median over rounds: below 1× the hub is slower on msg/s rows, above 1× it is slower on ms rows.",
+    ],
+    tables: [markdownTable(r.metrics)],
+    chart: { file: "peers.svg", alt: "Side by side" },
+  });
+}
+
+const COLORS: Record<SystemId, string> = { hub: "#2f6fb0", nats: "#3a9a5b", redis: "#c8553d" };
+
+/** bench/results/peers.svg. */
+export function peersChart(r: PeerResult): string {
+  return barChart({
+    title: `Flux hub beside NATS JetStream and Redis Streams, ${r.date.slice(0, 10)}, ${machineLine(r.machine)}`,
+    subtitle: `median of ${r.rounds} rounds${r.quick ? " (--quick)" : ""}; whiskers: slowest to fastest round; every panel has its own scale from zero; load average ${r.machine.loadAtStart[0]} at start`,
+    legend: SYSTEMS.map((s) => ({ label: s.label, color: COLORS[s.id] })),
+    columns: 2,
+    panels: r.metrics.map((m) => ({
+      title: m.label,
+      note: `${m.better} is better`,
+      axis: m.unit,
+      bars: SYSTEMS.map((s) => {
+        const v = m.systems[s.id];
+        return { label: s.label, value: v.median, low: Math.min(...v.runs), high: Math.max(...v.runs), color: COLORS[s.id], text: formatValue(v.median, m.unit) };
+      }),
+    })),
+  });
 }

@@ -1,13 +1,15 @@
 /**
- * The peer servers: installs nats-server and redis-server with apt-get when they are missing
- * (Debian), then starts each on a free loopback port with its data in a fresh temporary folder
- * (JetStream file store; Redis append-only file). `stop()` ends the process and deletes the folder.
+ * The peer servers: checks that nats-server and redis-server are installed (installing them is the
+ * machine owner's call, and CI's, not the bench's), then starts each on a free loopback port with
+ * its data in a fresh temporary folder (JetStream file store; Redis append-only file). `stop()`
+ * ends the process and deletes the folder.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SetupError } from "../shared/suite";
 
 /** A running peer server. */
 export interface Server {
@@ -19,24 +21,27 @@ export interface Server {
 const HOST = "127.0.0.1";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether `binary` is on the PATH. */
 function installed(binary: string): boolean {
   return spawnSync("which", [binary], { stdio: "ignore" }).status === 0;
 }
 
-/** Installs the Debian packages whose binaries are missing; throws when apt-get cannot. */
-export function ensureInstalled(log: (line: string) => void): void {
-  const missing = [
-    ["nats-server", "nats-server"],
-    ["redis-server", "redis-server"],
-  ].filter(([binary]) => !installed(binary)).map(([, pkg]) => pkg);
-  if (missing.length === 0) return;
-  const apt = (args: string[]) => {
-    log(`running: apt-get ${args.join(" ")}`);
-    return spawnSync("apt-get", args, { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } }).status === 0;
-  };
-  if (!apt(["install", "-y", ...missing]) && !(apt(["update"]) && apt(["install", "-y", ...missing]))) {
-    throw new Error(`could not install ${missing.join(", ")} (needs Debian and root); install them and run again`);
+/** Thrown when a peer server the suite needs is not installed. */
+export class MissingServers extends SetupError {
+  constructor(readonly missing: string[]) {
+    super(
+      `the peers bench needs ${missing.join(" and ")} on the PATH, and ${missing.length === 1 ? "it is" : "they are"} missing. ` +
+        `On Debian or Ubuntu: sudo apt-get install ${missing.join(" ")}; ` +
+        "elsewhere, with the system's package manager; then run again",
+    );
   }
+}
+
+/** Throws {@link MissingServers} unless nats-server and redis-server are both installed. */
+export function ensureInstalled(): void {
+  // On Debian the package names are the binaries' names.
+  const missing = ["nats-server", "redis-server"].filter((binary) => !installed(binary));
+  if (missing.length > 0) throw new MissingServers(missing);
 }
 
 /** A port nothing listens on right now. */

@@ -5,7 +5,8 @@
  * 1,000,000-message backlog becomes 100,000 (30,000 with --quick). Latency is measured at the
  * issue's 10,000 msg/s and, to show it unsaturated as well, at 1,000 msg/s.
  */
-import { Arrivals, DRAIN_MS, percentile } from "./flow";
+import { percentile } from "../shared/stats";
+import { Arrivals, DRAIN_MS } from "./flow";
 import { type PayloadPool, payloadPool } from "../shared/payload";
 import type { System } from "./system";
 

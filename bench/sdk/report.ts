@@ -2,10 +2,10 @@
  * The SDK suite's results: the JSON shape, the Markdown table (SDK beside the raw protocol of the
  * same run), the report file and the chart.
  */
-import { barChart } from "../shared/chart";
-import { type Machine, machineLine } from "../shared/machine";
-import { int, ratio } from "../append/report";
-import type { LatencySummary, RateSummary } from "../shared/suite";
+import { barChart, spreadBar } from "../shared/chart";
+import { machineLine } from "../shared/machine";
+import { type SuiteHead, int, markdownReport, ms, ratio, roundsLine, settingsLine } from "../shared/report";
+import type { LatencySummary, RateSummary } from "../shared/stats";
 
 /** One path's figures. */
 export interface PathFigures {
@@ -14,22 +14,18 @@ export interface PathFigures {
   query: LatencySummary;
 }
 
-/** bench/results/sdk.json. */
-export interface SdkResult {
-  suite: "sdk";
-  date: string;
-  quick: boolean;
+/** What the suite measured (bench/results/sdk.json, after the {@link SuiteHead}). */
+export interface SdkFigures {
   rounds: number;
-  seconds: number;
   settings: Record<string, number>;
-  machine: Machine;
   raw: PathFigures;
   sdk: PathFigures;
   /** SDK ÷ raw: medians over rounds of the same round's ratio for rates; pooled p50 and p99 for queries. */
   sdkVsRaw: { publish: number; consume: number; queryP50: number; queryP99: number };
 }
 
-const ms = (n: number) => n.toFixed(n < 10 ? 2 : 1);
+export type SdkResult = SuiteHead & SdkFigures;
+
 const rate = (r: RateSummary) => `${int(r.median)} (${int(r.min)}–${int(r.max)})`;
 
 export function sdkTable(r: SdkResult): string {
@@ -45,20 +41,13 @@ export function sdkTable(r: SdkResult): string {
 
 /** bench/results/sdk.md. */
 export function sdkReport(r: SdkResult): string {
-  const m = r.machine;
-  return [
-    `# TypeScript SDK beside the raw protocol, ${r.date.slice(0, 10)}`,
-    "",
-    `Machine: ${m.cores} cores, ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}, Miniflare ${m.miniflare}.`,
-    `Load average (1/5/15 min): ${m.loadAtStart.join(" / ")} at start, ${m.loadAtEnd.join(" / ")} at end.`,
-    `Median of ${r.rounds} rounds${r.quick ? " (--quick)" : ""}, workloads alternating within each round; ${r.seconds} s in all.`,
-    `Settings: ${Object.entries(r.settings).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
-    "",
-    sdkTable(r),
-    "",
-    "![SDK and raw protocol throughput](sdk.svg)",
-    "",
-  ].join("\n");
+  return markdownReport(r, {
+    title: "TypeScript SDK beside the raw protocol",
+    rounds: roundsLine(r, r.rounds),
+    lines: [settingsLine(r.settings)],
+    tables: [sdkTable(r)],
+    chart: { file: "sdk.svg", alt: "SDK and raw protocol throughput" },
+  });
 }
 
 const RAW = "#2f6fb0";
@@ -66,7 +55,6 @@ const SDK = "#8a5cb8";
 
 /** bench/results/sdk.svg. */
 export function sdkChart(r: SdkResult): string {
-  const bar = (label: string, s: RateSummary, color: string) => ({ label, median: s.median, min: s.min, max: s.max, color });
   return barChart({
     title: `TypeScript SDK beside the raw protocol, ${r.date.slice(0, 10)}, ${machineLine(r.machine)}`,
     subtitle: `200-byte events, 1,000 per publish, 1 partition, 1 tracker; median of ${r.rounds} rounds, whiskers: slowest to fastest round`,
@@ -74,14 +62,16 @@ export function sdkChart(r: SdkResult): string {
       { label: "raw Flux protocol", color: RAW },
       { label: "TypeScript SDK", color: SDK },
     ],
-    bars: [
-      bar("raw: publish", r.raw.publish, RAW),
-      bar("SDK: flux.publish", r.sdk.publish, SDK),
-      bar("raw: publish → consume", r.raw.consume, RAW),
-      bar("SDK: publish → flux.consume", r.sdk.consume, SDK),
+    panels: [
+      {
+        axis: "messages per second (median)",
+        bars: [
+          spreadBar("raw: publish", r.raw.publish, RAW, "msg/s"),
+          spreadBar("SDK: flux.publish", r.sdk.publish, SDK, "msg/s"),
+          spreadBar("raw: publish → consume", r.raw.consume, RAW, "msg/s"),
+          spreadBar("SDK: publish → flux.consume", r.sdk.consume, SDK, "msg/s"),
+        ],
+      },
     ],
-    axis: "messages per second (median)",
-    categories: "path",
-    unit: "msg/s",
   });
 }

@@ -7,7 +7,7 @@
 import type { Hub } from "../../test/support/hub";
 import { FluxSocket, type Json, message } from "../../test/support/flux-socket";
 import { payloadText } from "../shared/payload";
-import { median } from "../append/report";
+import { median } from "../shared/stats";
 import { type Spread, encodeFrames, sendPipelined, timed } from "./wire";
 import { type OneOff, type ServiceSet, type ServiceWorkload, sized } from "./workload";
 

@@ -2,10 +2,13 @@
  * The services suite's figures: per workload the median rate over rounds, the median of its ratio
  * to the baseline append measured in the same round, and latency percentiles pooled over all
  * recorded rounds; setup figures measured once, against the baseline's median. Written as a
- * Markdown table and report (bench/results/services.md).
+ * Markdown table, bench/results/services.md and services.svg (two panels on logarithmic axes:
+ * rates by service with the baseline append in grey; p50 latencies with whiskers to p99).
  */
-import type { Machine } from "../shared/machine";
-import { median } from "../append/report";
+import { type Bar, barChart } from "../shared/chart";
+import { machineLine } from "../shared/machine";
+import { type SuiteHead, int, markdownReport, ms, ratio, roundsLine, settingsLine } from "../shared/report";
+import { median, percentile, round } from "../shared/stats";
 import type { OneOff, Sample, Service, ServiceWorkload } from "./workload";
 
 /** One operation's figures. */
@@ -26,28 +29,18 @@ export interface ServiceSummary {
   p99Ms: number | null;
 }
 
-/** Everything a run produced (bench/results/services.json). */
-export interface ServicesResult {
-  date: string;
-  quick: boolean;
+/** What the suite measured (bench/results/services.json, after the {@link SuiteHead}). */
+export interface ServicesFigures {
   rounds: number;
-  seconds: number;
   settings: Record<string, number>;
-  machine: Machine;
   /** What each figure measured once covered, by id. */
   once: Record<string, string>;
   workloads: ServiceSummary[];
 }
 
+export type ServicesResult = SuiteHead & ServicesFigures;
+
 export const BASELINE = "baseline";
-
-/** Nearest-rank percentile. */
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil(p * s.length) - 1)];
-}
-
-const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** `samples[id][round]` is a workload's sample in that recorded round; each one-off comes first in its service. */
 export function summariseServices(workloads: ServiceWorkload[], samples: Map<string, Sample[]>, once: OneOff[]): ServiceSummary[] {
@@ -66,8 +59,8 @@ export function summariseServices(workloads: ServiceWorkload[], samples: Map<str
       min: round(Math.min(...runs), 1),
       max: round(Math.max(...runs), 1),
       vsBaseline: w.comparable ? round(median(runs.map((r, i) => r / baseline[i])), 3) : null,
-      p50Ms: latencies.length ? round(percentile(latencies, 0.5), 1) : null,
-      p99Ms: latencies.length ? round(percentile(latencies, 0.99), 1) : null,
+      p50Ms: latencies.length ? round(percentile(latencies, 50), 1) : null,
+      p99Ms: latencies.length ? round(percentile(latencies, 99), 1) : null,
     };
   });
   for (const o of once) {
@@ -90,15 +83,6 @@ export function summariseServices(workloads: ServiceWorkload[], samples: Map<str
   return rows;
 }
 
-const int = (n: number) => Math.round(n).toLocaleString("en-US");
-/** Milliseconds for tables and charts: whole above 100, one decimal below. */
-export const formatMs = (n: number) => (n >= 100 ? int(n) : n.toFixed(1));
-
-function ratio(r: number | null): string {
-  if (r === null) return "–";
-  return r >= 10 ? `${r.toFixed(0)}×` : r >= 1 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`;
-}
-
 /** The results table in Markdown. */
 export function servicesTable(rows: ServiceSummary[]): string {
   const lines = [
@@ -106,7 +90,7 @@ export function servicesTable(rows: ServiceSummary[]): string {
     "|---|---|---:|---:|---:|---:|",
   ];
   for (const s of rows) {
-    const latency = s.p50Ms === null ? "–" : `${formatMs(s.p50Ms)} / ${formatMs(s.p99Ms!)} ms`;
+    const latency = s.p50Ms === null ? "–" : `${ms(s.p50Ms)} / ${ms(s.p99Ms!)} ms`;
     lines.push(`| ${s.service} | ${s.label} | ${int(s.rate)} ${s.unit} | ${latency} | ${ratio(s.vsBaseline)} | ${int(s.min)}–${int(s.max)} |`);
   }
   return lines.join("\n");
@@ -114,19 +98,36 @@ export function servicesTable(rows: ServiceSummary[]): string {
 
 /** bench/results/services.md: when, on what, with which settings, the table and the chart. */
 export function servicesReport(r: ServicesResult): string {
-  const m = r.machine;
-  return [
-    `# Service endpoints, ${r.date.slice(0, 10)}`,
-    "",
-    `Machine: ${m.cores} cores, ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}, Miniflare ${m.miniflare}.`,
-    `Load average (1/5/15 min): ${m.loadAtStart.join(" / ")} at start, ${m.loadAtEnd.join(" / ")} at end.`,
-    `Median of ${r.rounds} rounds${r.quick ? " (--quick)" : ""}, workloads alternating within each round; ${r.seconds} s in all.`,
-    `Settings: ${Object.entries(r.settings).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
-    `Measured once during setup: ${Object.values(r.once).join("; ")}.`,
-    "",
-    servicesTable(r.workloads),
-    "",
-    "![Service endpoints](services.svg)",
-    "",
-  ].join("\n");
+  return markdownReport(r, {
+    title: "Service endpoints",
+    rounds: roundsLine(r, r.rounds),
+    lines: [settingsLine(r.settings), `Measured once during setup: ${Object.values(r.once).join("; ")}.`],
+    tables: [servicesTable(r.workloads)],
+    chart: { file: "services.svg", alt: "Service endpoints" },
+  });
+}
+
+const COLORS: Record<Service, string> = {
+  baseline: "#8c8c8c",
+  "event sourcing": "#2f6fb0",
+  "key-value": "#3a9a5b",
+  scheduling: "#c7772b",
+  search: "#8a5cb8",
+};
+
+const rateBar = (s: ServiceSummary): Bar => ({ label: s.label, color: COLORS[s.service], value: s.rate, low: s.min, high: s.max, text: `${int(s.rate)} ${s.unit}` });
+
+const latencyBar = (s: ServiceSummary): Bar => ({ label: s.label, color: COLORS[s.service], value: s.p50Ms!, low: s.p50Ms!, high: s.p99Ms!, text: `${ms(s.p50Ms!)} / ${ms(s.p99Ms!)} ms` });
+
+/** bench/results/services.svg. */
+export function servicesChart(r: ServicesResult): string {
+  return barChart({
+    title: `Service endpoints, ${r.date.slice(0, 10)}, ${machineLine(r.machine)}`,
+    subtitle: `median of ${r.rounds} rounds${r.quick ? " (--quick)" : ""}; load average ${r.machine.loadAtStart[0]} at start`,
+    legend: Object.entries(COLORS).map(([label, color]) => ({ label, color })),
+    panels: [
+      { title: "Throughput, pipelined (median; whisker: slowest to fastest round)", axis: "items per second, log scale", log: true, bars: r.workloads.filter((s) => s.vsBaseline !== null).map(rateBar) },
+      { title: "Latency, one request or load at a time (bar: p50; whisker to p99)", axis: "milliseconds, log scale", log: true, bars: r.workloads.filter((s) => s.p50Ms !== null).map(latencyBar) },
+    ],
+  });
 }

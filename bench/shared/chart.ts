@@ -1,107 +1,139 @@
 /**
- * Hand-written SVG bar charts: one horizontal bar per row (a median) with a whisker for the spread
- * over rounds, a labelled linear axis and a legend. `appendChart` draws bench/results/append.svg.
+ * The one SVG chart every suite draws: a title, a legend, and panels of horizontal bars, each bar
+ * a value (a median or a p50) with a whisker for its spread (slowest to fastest round, or p50 to
+ * p99) and its figure written after it. Each panel has its own axis from zero (linear) or over
+ * whole decades (log), so panels of different units share one picture; panels fill `columns`
+ * columns, row after row.
  */
-import { machineLine } from "./machine";
-import type { BenchResult } from "../append/report";
-import type { Kind } from "../append/workloads";
 
-const COLORS: Record<Kind, string> = { protocol: "#2f6fb0", http: "#8a5cb8", ceiling: "#8c8c8c" };
-const LEGEND: Record<Kind, string> = { protocol: "Flux protocol (WebSocket)", http: "HTTP API", ceiling: "raw SQLite ceiling" };
+/** One bar: `value` drawn from the axis, a whisker from `low` to `high`, and `text` after it. */
+export interface Bar {
+  label: string;
+  value: number;
+  low: number;
+  high: number;
+  color: string;
+  text: string;
+}
 
-const W = 920;
-const LEFT = 270;
-const RIGHT = 150;
-const TOP = 84;
-const BAR = 26;
-const GAP = 16;
-const BOTTOM = 76;
+/** Bars on one axis. */
+export interface Panel {
+  /** Written above the panel, bold. */
+  title?: string;
+  /** Written above the panel on the right, e.g. its unit. */
+  note?: string;
+  /** The value axis title, e.g. "messages per second (median)". */
+  axis: string;
+  /** Whole decades instead of a linear axis from zero (for values spanning several). */
+  log?: boolean;
+  bars: Bar[];
+}
+
+/** What {@link barChart} draws. */
+export interface ChartSpec {
+  title: string;
+  subtitle: string;
+  legend: { label: string; color: string }[];
+  panels: Panel[];
+  /** Panels side by side (1 unless given). */
+  columns?: number;
+}
+
+const MARGIN = 20;
+const COLUMN_GAP = 30;
+const TOP = 90;
+const BAR = 20;
+const GAP = 8;
+const CHAR = 7;
 
 const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const int = (n: number) => Math.round(n).toLocaleString("en-US");
+/** A tick's figure: whole with separators from 100, up to three significant digits below. */
+const tick = (v: number) => (v >= 100 ? Math.round(v).toLocaleString("en-US") : String(Number(v.toPrecision(3))));
 
 /** The smallest round axis end at or above `n` whose fifths are round too. */
 function niceCeiling(n: number): number {
+  if (!(n > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(n));
   return [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].map((f) => f * p).find((v) => v >= n)!;
 }
 
-/** A horizontal bar: the median, with a whisker from `min` to `max`. */
-export interface Bar {
-  label: string;
-  median: number;
-  min: number;
-  max: number;
-  color: string;
+/** Maps values to x between `left` and `right`, and names the ticks. */
+function scale(panel: Panel, left: number, right: number): { x: (v: number) => number; ticks: number[] } {
+  const values = panel.bars.flatMap((b) => [b.value, b.low, b.high]);
+  if (panel.log) {
+    const positive = values.filter((v) => v > 0);
+    const lo = 10 ** Math.floor(Math.log10(Math.min(...positive)));
+    const hi = Math.max(lo * 10, 10 ** Math.ceil(Math.log10(Math.max(...positive))));
+    const ticks: number[] = [];
+    for (let d = lo; d <= hi * 1.0001; d *= 10) ticks.push(d);
+    return { x: (v) => left + (Math.log10(Math.max(v, lo) / lo) / Math.log10(hi / lo)) * (right - left), ticks };
+  }
+  const max = niceCeiling(Math.max(...values));
+  return { x: (v) => left + (v / max) * (right - left), ticks: [0, 1, 2, 3, 4, 5].map((t) => (max / 5) * t) };
 }
 
-/** What {@link barChart} draws. */
-export interface BarChartSpec {
-  title: string;
-  subtitle: string;
-  legend: { label: string; color: string }[];
-  bars: Bar[];
-  /** The value axis title, e.g. "messages per second (median)". */
-  axis: string;
-  /** The category axis title, e.g. "workload". */
-  categories: string;
-  /** Appended to each bar's value, e.g. "msg/s". */
-  unit: string;
+/** Draws one panel with its top-left corner at (`x0`, `y0`); resolves with its height. */
+function drawPanel(out: string[], panel: Panel, x0: number, y0: number, width: number, labelW: number, textW: number): number {
+  const left = x0 + labelW;
+  const right = x0 + width - textW;
+  const plotTop = y0 + (panel.title || panel.note ? 22 : 0);
+  const plotH = panel.bars.length * (BAR + GAP) + GAP;
+  const { x, ticks } = scale(panel, left, right);
+  if (panel.title) out.push(`<text x="${x0}" y="${y0 + 12}" font-weight="600">${escape(panel.title)}</text>`);
+  if (panel.note) out.push(`<text x="${x0 + width}" y="${y0 + 12}" text-anchor="end" fill="#555">${escape(panel.note)}</text>`);
+  for (const t of ticks) {
+    out.push(`<line x1="${x(t)}" y1="${plotTop}" x2="${x(t)}" y2="${plotTop + plotH}" stroke="#e3e3e3"/>`);
+    out.push(`<text x="${x(t)}" y="${plotTop + plotH + 16}" text-anchor="middle" fill="#444">${tick(t)}</text>`);
+  }
+  panel.bars.forEach((b, i) => {
+    const y = plotTop + GAP + i * (BAR + GAP);
+    const mid = y + BAR / 2;
+    const [lo, hi] = [x(b.low), x(b.high)];
+    out.push(`<text x="${left - 8}" y="${mid + 4}" text-anchor="end">${escape(b.label)}</text>`);
+    out.push(`<rect x="${left}" y="${y}" width="${Math.max(0, x(b.value) - left)}" height="${BAR}" fill="${b.color}"/>`);
+    out.push(`<path d="M${lo} ${mid}H${hi}M${lo} ${mid - 5}V${mid + 5}M${hi} ${mid - 5}V${mid + 5}" stroke="#222" stroke-width="1.2" fill="none"/>`);
+    out.push(`<text x="${Math.max(hi, x(b.value)) + 8}" y="${mid + 4}" fill="#222">${escape(b.text)}</text>`);
+  });
+  out.push(`<line x1="${left}" y1="${plotTop}" x2="${left}" y2="${plotTop + plotH}" stroke="#222"/>`);
+  out.push(`<line x1="${left}" y1="${plotTop + plotH}" x2="${right}" y2="${plotTop + plotH}" stroke="#222"/>`);
+  out.push(`<text x="${(left + right) / 2}" y="${plotTop + plotH + 36}" text-anchor="middle" fill="#444">${escape(panel.axis)}</text>`);
+  return plotTop + plotH + 36 - y0;
 }
 
-/** One horizontal bar per row with whiskers, a labelled linear axis starting at zero, and a legend. */
-export function barChart(spec: BarChartSpec): string {
-  const rows = spec.bars;
-  const plotW = W - LEFT - RIGHT;
-  const plotH = rows.length * (BAR + GAP) + GAP;
-  const H = TOP + plotH + BOTTOM;
-  const max = niceCeiling(Math.max(...rows.map((s) => Math.max(s.max, s.median))));
-  const x = (v: number) => LEFT + (v / max) * plotW;
-  const out: string[] = [
+/** The whole picture as SVG text. */
+export function barChart(spec: ChartSpec): string {
+  const columns = spec.columns ?? 1;
+  const bars = spec.panels.flatMap((p) => p.bars);
+  // Label and figure columns as wide as their longest text, the same in every panel.
+  const labelW = Math.max(...bars.map((b) => b.label.length)) * CHAR + 16;
+  const textW = Math.max(...bars.map((b) => b.text.length)) * CHAR + 24;
+  const panelW = labelW + (columns === 1 ? 480 : 240) + textW;
+  const W = Math.max(2 * MARGIN + columns * panelW + (columns - 1) * COLUMN_GAP, spec.title.length * 9 + 2 * MARGIN, spec.subtitle.length * 6.5 + 2 * MARGIN);
+  const body: string[] = [];
+  let y = TOP;
+  for (let i = 0; i < spec.panels.length; i += columns) {
+    const heights = spec.panels.slice(i, i + columns).map((p, k) => drawPanel(body, p, MARGIN + k * (panelW + COLUMN_GAP), y, panelW, labelW, textW));
+    y += Math.max(...heights) + 28;
+  }
+  const H = y;
+  const legend: string[] = [];
+  let lx = MARGIN;
+  for (const { label, color } of spec.legend) {
+    legend.push(`<rect x="${lx}" y="60" width="12" height="12" fill="${color}"/><text x="${lx + 18}" y="71">${escape(label)}</text>`);
+    lx += 18 + label.length * CHAR + 24;
+  }
+  return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="13">`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
     `<text x="${W / 2}" y="26" text-anchor="middle" font-size="17" font-weight="600">${escape(spec.title)}</text>`,
     `<text x="${W / 2}" y="48" text-anchor="middle" fill="#555">${escape(spec.subtitle)}</text>`,
-  ];
-  let lx = LEFT;
-  for (const { label, color } of spec.legend) {
-    out.push(`<rect x="${lx}" y="60" width="12" height="12" fill="${color}"/><text x="${lx + 18}" y="71">${escape(label)}</text>`);
-    lx += 18 + label.length * 7.5 + 28;
-  }
-  for (let t = 0; t <= 5; t++) {
-    const v = (max / 5) * t;
-    const tx = x(v);
-    out.push(`<line x1="${tx}" y1="${TOP}" x2="${tx}" y2="${TOP + plotH}" stroke="#e3e3e3"/>`);
-    out.push(`<text x="${tx}" y="${TOP + plotH + 18}" text-anchor="middle" fill="#444">${int(v)}</text>`);
-  }
-  rows.forEach((s, i) => {
-    const y = TOP + GAP + i * (BAR + GAP);
-    const mid = y + BAR / 2;
-    out.push(`<text x="${LEFT - 10}" y="${mid + 4}" text-anchor="end">${escape(s.label)}</text>`);
-    out.push(`<rect x="${LEFT}" y="${y}" width="${x(s.median) - LEFT}" height="${BAR}" fill="${s.color}"/>`);
-    out.push(
-      `<path d="M${x(s.min)} ${mid}H${x(s.max)}M${x(s.min)} ${mid - 6}V${mid + 6}M${x(s.max)} ${mid - 6}V${mid + 6}" stroke="#222" stroke-width="1.2" fill="none"/>`,
-    );
-    out.push(`<text x="${Math.max(x(s.max), x(s.median)) + 8}" y="${mid + 4}" fill="#222">${int(s.median)} ${escape(spec.unit)}</text>`);
-  });
-  out.push(`<line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${TOP + plotH}" stroke="#222"/>`);
-  out.push(`<line x1="${LEFT}" y1="${TOP + plotH}" x2="${LEFT + plotW}" y2="${TOP + plotH}" stroke="#222"/>`);
-  out.push(`<text x="${LEFT + plotW / 2}" y="${TOP + plotH + 44}" text-anchor="middle" font-weight="600">${escape(spec.axis)}</text>`);
-  out.push(`<text transform="translate(18 ${TOP + plotH / 2}) rotate(-90)" text-anchor="middle" font-weight="600">${escape(spec.categories)}</text>`);
-  out.push("</svg>");
-  return out.join("\n") + "\n";
+    ...legend,
+    ...body,
+    "</svg>",
+  ].join("\n") + "\n";
 }
 
-/** bench/results/append.svg. */
-export function appendChart(r: BenchResult): string {
-  const kinds = [...new Set(r.workloads.map((s) => s.kind))];
-  return barChart({
-    title: `Append throughput, ${r.date.slice(0, 10)}, ${machineLine(r.machine)}`,
-    subtitle: `median of ${r.rounds} rounds, 200-byte messages; whiskers: slowest to fastest round; load average ${r.machine.loadAtStart[0]} at start`,
-    legend: kinds.map((k) => ({ label: LEGEND[k], color: COLORS[k] })),
-    bars: r.workloads.map((s) => ({ label: s.label, median: s.median, min: s.min, max: s.max, color: COLORS[s.kind] })),
-    axis: "messages per second (median)",
-    categories: "workload",
-    unit: "msg/s",
-  });
+/** A bar of a rate's median with a whisker from its slowest to its fastest round. */
+export function spreadBar(label: string, s: { median: number; min: number; max: number }, color: string, unit: string): Bar {
+  return { label, value: s.median, low: s.min, high: s.max, color, text: `${Math.round(s.median).toLocaleString("en-US")} ${unit}` };
 }

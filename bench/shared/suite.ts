@@ -1,12 +1,17 @@
 /**
- * What every bench suite shares: its command-line options; the round loop (an unrecorded warm-up
- * round, then every workload once per round in an order that rotates each round, stopping early,
- * keeping at least three rounds, when the next round would overrun the time budget; workloads keep
- * their own samples, this only sequences them and reports progress); the statistics suites report;
- * and the cleanup guard every suite runs in.
+ * The skeleton every bench suite runs in: its options, the machine it measured on, what it started
+ * (stopped when it ends, also on failure and Ctrl-C), the round loop, and the result files it
+ * writes (bench/results/<name>.json, .md and .svg) and prints. The round loop: an unrecorded
+ * warm-up round, then every workload once per round in an order that rotates each round, stopping
+ * early, keeping at least three rounds, when the next round would overrun the time budget;
+ * workloads keep their own samples, the loop only sequences them and reports progress.
  */
+import { describeMachine, finishMachine, type Machine } from "./machine";
 import type { Progress } from "./progress";
-import { median, round } from "../append/report";
+import { type SuiteHead, writeResults } from "./report";
+
+/** A suite cannot run on this machine as it is; said without a stack trace. */
+export class SetupError extends Error {}
 
 /** One measured thing; `run(0)` is the warm-up, `run(r)` for r >= 1 a recorded round. */
 export interface RoundWork {
@@ -17,18 +22,50 @@ export interface RoundWork {
 
 const MIN_ROUNDS = 3;
 
+/** A workload that measures one sample per run. */
+export interface Sampled<S> {
+  id: string;
+  label: string;
+  run(round: number): Promise<S>;
+}
+
+/**
+ * Round work for `workloads`, keeping each recorded round's sample in `samples` under the
+ * workload's id (`samples.get(id)[r - 1]`); `text` says a sample for the progress line.
+ */
+export function sampling<S, W extends Sampled<S>>(workloads: W[], text: (sample: S, w: W) => string): { work: RoundWork[]; samples: Map<string, S[]> } {
+  const samples = new Map<string, S[]>(workloads.map((w) => [w.id, []]));
+  const work = workloads.map((w) => ({
+    label: w.label,
+    async run(r: number) {
+      const sample = await w.run(r);
+      if (r > 0) samples.get(w.id)![r - 1] = sample;
+      return text(sample, w);
+    },
+  }));
+  return { work, samples };
+}
+
 /** The value after `name` on the command line, if given. */
 export function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-/** Runs up to `rounds` recorded rounds within `budgetMs`; resolves with the rounds recorded. */
-export async function runRounds(work: RoundWork[], rounds: number, budgetMs: number, progress: Progress): Promise<number> {
+/** Each round starts `k` places further along, so no workload always runs first or after the same one. */
+export function rotated<T>(items: T[], round: number): T[] {
+  const k = round % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+/**
+ * Runs up to `rounds` recorded rounds within `budgetMs`; resolves with the rounds recorded. `order`
+ * gives each round's running order (default: the whole list rotated by the round).
+ */
+export async function runRounds(work: RoundWork[], rounds: number, budgetMs: number, progress: Progress, order = rotated<RoundWork>): Promise<number> {
   const started = performance.now();
   for (let r = 0; r <= rounds; r++) {
-    const k = r % work.length;
-    for (const w of [...work.slice(k), ...work.slice(0, k)]) {
+    for (const w of order(work, r)) {
       const text = await w.run(r);
       progress.step(`${r === 0 ? "warm-up" : `round ${r}/${rounds}`}  ${w.label}: ${text}`);
     }
@@ -41,43 +78,75 @@ export async function runRounds(work: RoundWork[], rounds: number, budgetMs: num
   return rounds;
 }
 
-/** The `p`-th percentile (0-100) by nearest rank. */
-export function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+/** What a suite's measuring gets. */
+export interface SuiteContext {
+  args: string[];
+  quick: boolean;
+  /** When the suite started (performance.now()). */
+  started: number;
+  /** `--rounds N`, else `quick` or `full`. */
+  rounds(quick: number, full: number): number;
+  /** `--budget SECONDS` in ms, else `quick` or `full` seconds. */
+  budget(quick: number, full: number): number;
+  /** Registers what stops something the suite started; stopped last first. */
+  closing(close: () => Promise<void>): void;
+  /** Stops everything registered so far (a hub before the next one starts). */
+  stop(): Promise<void>;
+  /** A line on stderr. */
+  note(text: string): void;
 }
 
-/** A rate measured once per round. */
-export interface RateSummary {
-  runs: number[];
-  median: number;
-  min: number;
-  max: number;
+/** One suite: how it measures and how its figures are written. */
+export interface Suite<F extends object> {
+  name: string;
+  /** Result file names in bench/results/ (default <name>.json, <name>.md, <name>.svg). */
+  files?: { json: string; md: string; svg: string };
+  /** Measures; resolves with the result's figures (rounds, settings and the suite's own). */
+  measure(ctx: SuiteContext): Promise<F>;
+  markdown(r: SuiteHead & F): string;
+  chart(r: SuiteHead & F): string;
+  /** The tables printed on stdout. */
+  table(r: SuiteHead & F): string;
 }
 
-export function summariseRate(runs: number[]): RateSummary {
-  return { runs: runs.map(Math.round), median: Math.round(median(runs)), min: Math.round(Math.min(...runs)), max: Math.round(Math.max(...runs)) };
-}
-
-/** Round-trip times pooled over all recorded rounds (ms). */
-export interface LatencySummary {
-  samples: number;
-  p50: number;
-  p99: number;
-  /** Round trips per second at the median: what one requester at this depth gets. */
-  perSecondAtP50: number;
-}
-
-export function summariseLatency(ms: number[], inFlight = 1): LatencySummary {
-  const p50 = percentile(ms, 50);
-  return { samples: ms.length, p50: round(p50, 2), p99: round(percentile(ms, 99), 2), perSecondAtP50: Math.round((1000 / p50) * inFlight) };
+/** Runs `suite` and writes its results; resolves with the exit status (1 if it failed). */
+export async function runSuite<F extends object>(suite: Suite<F>, args: string[]): Promise<number> {
+  const quick = args.includes("--quick");
+  const machine: Machine = describeMachine();
+  const started = performance.now();
+  const closers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => {});
+  };
+  const note = (text: string) => process.stderr.write(`bench: ${text}\n`);
+  const ctx: SuiteContext = {
+    args,
+    quick,
+    started,
+    rounds: (q, full) => Number(option(args, "--rounds") ?? (quick ? q : full)),
+    budget: (q, full) => Number(option(args, "--budget") ?? (quick ? q : full)) * 1000,
+    closing: (close) => void closers.push(close),
+    stop,
+    note,
+  };
+  return guarded(stop, async () => {
+    note(`${machine.cores} cores, ${machine.cpu}, load average ${machine.loadAtStart.join(" ")}`);
+    const figures = await suite.measure(ctx);
+    await stop();
+    finishMachine(machine);
+    const result = { suite: suite.name, date: new Date().toISOString(), quick, seconds: Math.round((performance.now() - started) / 1000), machine, ...figures };
+    const files = suite.files ?? { json: `${suite.name}.json`, md: `${suite.name}.md`, svg: `${suite.name}.svg` };
+    writeResults({ [files.json]: JSON.stringify(result, null, 2) + "\n", [files.md]: suite.markdown(result), [files.svg]: suite.chart(result) });
+    process.stdout.write(suite.table(result) + "\n");
+    note(`${result.seconds} s; wrote bench/results/${files.md}, ${files.json} and ${files.svg}`);
+  });
 }
 
 /**
  * Runs a suite's body with `stop` (which must stop every hub, socket and client it started) run
  * afterwards, also on failure and on Ctrl-C; resolves with the exit status (1 if the body threw).
  */
-export async function guarded(stop: () => Promise<void>, body: () => Promise<void>): Promise<number> {
+async function guarded(stop: () => Promise<void>, body: () => Promise<void>): Promise<number> {
   const interrupted = async () => {
     await stop();
     process.exit(130);
@@ -88,7 +157,8 @@ export async function guarded(stop: () => Promise<void>, body: () => Promise<voi
     await body();
     return 0;
   } catch (e) {
-    process.stderr.write(`bench: failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    const text = e instanceof SetupError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+    process.stderr.write(`bench: failed: ${text}\n`);
     return 1;
   } finally {
     await stop();

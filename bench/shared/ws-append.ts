@@ -8,6 +8,11 @@ import { stringifyJson } from "../../src/protocol/json";
 import { FluxSocket, message } from "../../test/support/flux-socket";
 import { payloadText } from "./payload";
 
+/** Partitions per log in the hub: one, the unit the append suite's ceiling object compares with. */
+export const PARTITIONS = 1;
+/** The protocol workloads' spread: connections, and appends in flight per connection. */
+export const SPREAD = { connections: 4, inFlight: 8 };
+
 /** How a run is shaped. */
 export interface AppendPlan {
   /** Messages per Append. */

@@ -7,15 +7,14 @@
  * three) once its share of the time budget is spent.
  */
 import { type Hub, startHub } from "../../test/support/hub";
-import { describeMachine, finishMachine } from "../shared/machine";
-import { Progress } from "../shared/progress";
-import { int, median, round, writeResults } from "../append/report";
 import { MAX_SIZE, runPublishConsume } from "../shared/consume";
+import { Progress } from "../shared/progress";
 import { appendRoundTrips, startQueryRig } from "../shared/query";
-import { type LatencyRow, type ThroughputRow, type TrackingResult, latencyTable, throughputTable, trackingChart, trackingReport } from "./report";
-import { type RoundWork, guarded, runRounds, summariseLatency, summariseRate } from "../shared/suite";
-import { CONNECTIONS, IN_FLIGHT } from "../append/workloads";
-import { prepareAppend } from "../shared/ws-append";
+import { int } from "../shared/report";
+import { median, round, summariseLatency, summariseRate } from "../shared/stats";
+import { type RoundWork, type SuiteContext, runRounds, runSuite } from "../shared/suite";
+import { SPREAD, prepareAppend } from "../shared/ws-append";
+import { type LatencyRow, type ThroughputRow, type TrackingFigures, latencyTable, throughputTable, trackingChart, trackingReport } from "./report";
 
 const PARTITION_COUNTS = [1, 2, 4];
 const TRACKER_COUNTS = [1, 2, 4];
@@ -68,56 +67,42 @@ async function hubWork(hub: Hub, partitions: number, n: ReturnType<typeof sizes>
   return { work, summarise, close: () => rig.close() };
 }
 
-export async function main(args: string[]): Promise<number> {
-  const quick = args.includes("--quick");
-  const n = sizes(quick);
-  const machine = describeMachine();
-  const started = performance.now();
-  let hub: Hub | undefined;
-  let closeRig: (() => Promise<void>) | undefined;
-  const stop = async () => {
-    await closeRig?.().catch(() => {});
-    await hub?.dispose();
-    hub = closeRig = undefined;
+async function measure(ctx: SuiteContext): Promise<TrackingFigures> {
+  const n = sizes(ctx.quick);
+  const prepared = await prepareAppend({ batch: APPEND_BATCH, messages: n.messages, ...SPREAD });
+  const progress = new Progress(PARTITION_COUNTS.length * (TRACKER_COUNTS.length + 1) * (n.rounds + 1));
+  const throughput: ThroughputRow[] = [];
+  const latency: LatencyRow[] = [];
+  const rounds: Record<number, number> = {};
+  // The budget covers the rounds; starting the hubs comes on top.
+  let measuring = 0;
+  for (const [i, partitions] of PARTITION_COUNTS.entries()) {
+    progress.note(`starting a hub with ${partitions} partition(s)`);
+    const hub = await startHub({ partitions });
+    ctx.closing(() => hub.dispose());
+    const h = await hubWork(hub, partitions, n, prepared);
+    ctx.closing(h.close);
+    const from = performance.now();
+    const left = n.budgetSeconds * 1000 - measuring;
+    rounds[partitions] = await runRounds(h.work, n.rounds, left / (PARTITION_COUNTS.length - i), progress);
+    measuring += performance.now() - from;
+    const s = h.summarise();
+    throughput.push(...s.throughput);
+    latency.push(s.latency);
+    await ctx.stop();
+  }
+  progress.end();
+  return {
+    rounds,
+    settings: { messagesPerRun: n.messages, messagesPerAppend: APPEND_BATCH, publishConnections: SPREAD.connections, appendsInFlightPerConnection: SPREAD.inFlight, readMaxSize: MAX_SIZE, queriesPerRound: n.queries, queriesInFlight: QUERIES_IN_FLIGHT, appendRoundTripsPerRound: n.appends },
+    throughput,
+    latency,
   };
-  return guarded(stop, async () => {
-    process.stderr.write(`bench: ${machine.cores} cores, ${machine.cpu}, load average ${machine.loadAtStart.join(" ")}\n`);
-    const prepared = await prepareAppend({ batch: APPEND_BATCH, messages: n.messages, connections: CONNECTIONS, inFlight: IN_FLIGHT });
-    const progress = new Progress(PARTITION_COUNTS.length * (TRACKER_COUNTS.length + 1) * (n.rounds + 1));
-    const throughput: ThroughputRow[] = [];
-    const latency: LatencyRow[] = [];
-    const rounds: Record<number, number> = {};
-    // The budget covers the rounds; starting the hubs comes on top.
-    let measuring = 0;
-    for (const [i, partitions] of PARTITION_COUNTS.entries()) {
-      progress.note(`starting a hub with ${partitions} partition(s)`);
-      hub = await startHub({ partitions });
-      const h = await hubWork(hub, partitions, n, prepared);
-      closeRig = h.close;
-      const from = performance.now();
-      const left = n.budgetSeconds * 1000 - measuring;
-      rounds[partitions] = await runRounds(h.work, n.rounds, left / (PARTITION_COUNTS.length - i), progress);
-      measuring += performance.now() - from;
-      const s = h.summarise();
-      throughput.push(...s.throughput);
-      latency.push(s.latency);
-      await stop();
-    }
-    progress.end();
-    finishMachine(machine);
-    const result: TrackingResult = {
-      suite: "tracking",
-      date: new Date().toISOString(),
-      quick,
-      rounds,
-      seconds: Math.round((performance.now() - started) / 1000),
-      settings: { messagesPerRun: n.messages, messagesPerAppend: APPEND_BATCH, publishConnections: CONNECTIONS, appendsInFlightPerConnection: IN_FLIGHT, readMaxSize: MAX_SIZE, queriesPerRound: n.queries, queriesInFlight: QUERIES_IN_FLIGHT, appendRoundTripsPerRound: n.appends },
-      machine,
-      throughput,
-      latency,
-    };
-    writeResults({ "tracking.json": JSON.stringify(result, null, 2) + "\n", "tracking.md": trackingReport(result), "tracking.svg": trackingChart(result) });
-    process.stdout.write(throughputTable(throughput) + "\n\n" + latencyTable(latency, QUERIES_IN_FLIGHT) + "\n");
-    process.stderr.write(`bench: ${result.seconds} s; wrote bench/results/tracking.md, tracking.json and tracking.svg\n`);
-  });
+}
+
+export function main(args: string[]): Promise<number> {
+  return runSuite<TrackingFigures>(
+    { name: "tracking", measure, markdown: trackingReport, chart: trackingChart, table: (r) => throughputTable(r.throughput) + "\n\n" + latencyTable(r.latency, QUERIES_IN_FLIGHT) },
+    args,
+  );
 }

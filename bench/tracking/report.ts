@@ -3,10 +3,10 @@
  * throughput per trackers × partitions, query → result latency per partitions), the report file
  * and the chart (one bar per configuration beside each hub's publish-only baseline).
  */
-import { barChart } from "../shared/chart";
-import { type Machine, machineLine } from "../shared/machine";
-import { int, median, ratio } from "../append/report";
-import type { LatencySummary, RateSummary } from "../shared/suite";
+import { barChart, spreadBar } from "../shared/chart";
+import { machineLine } from "../shared/machine";
+import { type SuiteHead, int, markdownReport, ms, ratio, settingsLine } from "../shared/report";
+import { type LatencySummary, type RateSummary, median } from "../shared/stats";
 
 /** One (trackers, partitions) configuration. */
 export interface ThroughputRow {
@@ -30,21 +30,16 @@ export interface LatencyRow {
   queryVsAppend: number;
 }
 
-/** bench/results/tracking.json. */
-export interface TrackingResult {
-  suite: "tracking";
-  date: string;
-  quick: boolean;
+/** What the suite measured (bench/results/tracking.json, after the {@link SuiteHead}). */
+export interface TrackingFigures {
   /** Recorded rounds per partition count. */
   rounds: Record<number, number>;
-  seconds: number;
   settings: Record<string, number>;
-  machine: Machine;
   throughput: ThroughputRow[];
   latency: LatencyRow[];
 }
 
-const ms = (n: number) => n.toFixed(n < 10 ? 2 : 1);
+export type TrackingResult = SuiteHead & TrackingFigures;
 
 export function throughputTable(rows: ThroughputRow[]): string {
   const lines = [
@@ -73,22 +68,13 @@ export function latencyTable(rows: LatencyRow[], inFlight: number): string {
 
 /** bench/results/tracking.md. */
 export function trackingReport(r: TrackingResult): string {
-  const m = r.machine;
-  return [
-    `# Tracking: publish → consume and query → result, ${r.date.slice(0, 10)}`,
-    "",
-    `Machine: ${m.cores} cores, ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}, Miniflare ${m.miniflare}.`,
-    `Load average (1/5/15 min): ${m.loadAtStart.join(" / ")} at start, ${m.loadAtEnd.join(" / ")} at end.`,
-    `One hub per partition count; medians of ${Object.entries(r.rounds).map(([p, n]) => `${n} rounds (P=${p})`).join(", ")}${r.quick ? " (--quick)" : ""}; ${r.seconds} s in all.`,
-    `Settings: ${Object.entries(r.settings).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
-    "",
-    throughputTable(r.throughput),
-    "",
-    latencyTable(r.latency, r.settings.queriesInFlight),
-    "",
-    "![Publish → consume throughput](tracking.svg)",
-    "",
-  ].join("\n");
+  return markdownReport(r, {
+    title: "Tracking: publish → consume and query → result",
+    rounds: `One hub per partition count; medians of ${Object.entries(r.rounds).map(([p, n]) => `${n} rounds (P=${p})`).join(", ")}${r.quick ? " (--quick)" : ""}; ${r.seconds} s in all.`,
+    lines: [settingsLine(r.settings)],
+    tables: [throughputTable(r.throughput), latencyTable(r.latency, r.settings.queriesInFlight)],
+    chart: { file: "tracking.svg", alt: "Publish → consume throughput" },
+  });
 }
 
 const TRACKER_COLORS: Record<number, string> = { 1: "#2f6fb0", 2: "#3f9a5a", 4: "#d0822c" };
@@ -104,19 +90,18 @@ export function trackingChart(r: TrackingResult): string {
       { label: "publish only (same runs)", color: BASELINE },
       ...Object.entries(TRACKER_COLORS).map(([n, color]) => ({ label: `${n} tracker${n === "1" ? "" : "s"}`, color })),
     ],
-    bars: byPartitions.flatMap((p) => {
-      const rows = r.throughput.filter((t) => t.partitions === p);
-      const publish = rows.flatMap((t) => t.publish.runs);
-      return [
-        { label: `P=${p}, publish only`, median: median(publish), min: Math.min(...publish), max: Math.max(...publish), color: BASELINE },
-        ...rows.map((t) => {
-          const c = t.consume;
-          return { label: `P=${p}, ${t.trackers} tracker${t.trackers === 1 ? "" : "s"}`, median: c.median, min: c.min, max: c.max, color: TRACKER_COLORS[t.trackers] ?? BASELINE };
+    panels: [
+      {
+        axis: "messages per second (median)",
+        bars: byPartitions.flatMap((p) => {
+          const rows = r.throughput.filter((t) => t.partitions === p);
+          const publish = rows.flatMap((t) => t.publish.runs);
+          return [
+            spreadBar(`P=${p}, publish only`, { median: median(publish), min: Math.min(...publish), max: Math.max(...publish) }, BASELINE, "msg/s"),
+            ...rows.map((t) => spreadBar(`P=${p}, ${t.trackers} tracker${t.trackers === 1 ? "" : "s"}`, t.consume, TRACKER_COLORS[t.trackers] ?? BASELINE, "msg/s")),
+          ];
         }),
-      ];
-    }),
-    axis: "messages per second (median)",
-    categories: "partitions, consumer group",
-    unit: "msg/s",
+      },
+    ],
   });
 }
