@@ -30,16 +30,14 @@ function installed(binary: string): boolean {
 export class MissingServers extends SetupError {
   constructor(readonly missing: string[]) {
     super(
-      `the peers bench needs ${missing.join(" and ")} on the PATH, and ${missing.length === 1 ? "it is" : "they are"} missing. ` +
-        `On Debian or Ubuntu: sudo apt-get install ${missing.join(" ")}; ` +
-        "elsewhere, with the system's package manager; then run again",
+      `the peers bench needs nats-server and redis-server, and ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not on the PATH; ` +
+        "install them (on Debian or Ubuntu: sudo apt-get install nats-server redis-server) and run again",
     );
   }
 }
 
 /** Throws {@link MissingServers} unless nats-server and redis-server are both installed. */
 export function ensureInstalled(): void {
-  // On Debian the package names are the binaries' names.
   const missing = ["nats-server", "redis-server"].filter((binary) => !installed(binary));
   if (missing.length > 0) throw new MissingServers(missing);
 }
