@@ -102,3 +102,15 @@ export async function steady(rate: number, seconds: number, tickMs: number, send
   if (failure) throw failure;
   return total;
 }
+
+/** Makes 10 untimed round trips, then `count` timed ones one after another; each one's ms. */
+export async function timedRoundTrips(count: number, once: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 10; i++) await once();
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await once();
+    times.push(performance.now() - t0);
+  }
+  return times;
+}

@@ -8,7 +8,7 @@ import { Endpoints, readPath } from "../../src/client/endpoints";
 import type { Logger } from "../../src/client/logger";
 import { Tracker } from "../../src/client/tracker";
 import type { Hub } from "../../test/support/hub";
-import { Arrivals, Countdown, steady, windowed, within } from "./flow";
+import { Arrivals, Countdown, steady, timedRoundTrips, windowed, within } from "./flow";
 import { type PayloadPool, payload } from "../shared/payload";
 import { BATCH, IN_FLIGHT, type System } from "./system";
 
@@ -108,14 +108,7 @@ export function hubSystem(hub: Hub): System {
       const consumer = handler.consume({ consumer: "echo", messageType: "QUERY", fromBeginning: true, maxTimeoutMs: 5_000, handler: (m) => m.payload });
       const body = JSON.parse(payload(0, size));
       try {
-        for (let i = 0; i < 10; i++) await asker.query(body, { timeoutMs: 10_000 });
-        const times: number[] = [];
-        for (let i = 0; i < count; i++) {
-          const t0 = performance.now();
-          await asker.query(body, { timeoutMs: 10_000 });
-          times.push(performance.now() - t0);
-        }
-        return times;
+        return await timedRoundTrips(count, () => asker.query(body, { timeoutMs: 10_000 }));
       } finally {
         await consumer.stop();
         await Promise.all([asker.close(), handler.close()]);

@@ -3,7 +3,8 @@
  * the same workloads (bench/peers/workloads.ts). Needs nats-server and redis-server on the PATH
  * and stops with how to install them when they are missing (it installs nothing itself); starts
  * both and the hub on loopback, warms each up (the unrecorded round), then runs every workload on
- * the three systems in alternation, round after round (system order rotating), and writes
+ * the three systems in alternation, round after round (system order rotating), then in each round
+ * the request/reply floor of the bare runtime (bench/peers/floor-worker.ts), and writes
  * bench/results/peers.{md,json,svg}. Everything it started is stopped and its temporary folders
  * deleted, also on failure or Ctrl-C. Flags: `--quick` (smaller runs, 3 rounds, about 2 minutes),
  * `--backlog N` (messages in the consume backlog; default 100,000), `--rounds N` (default 5),
@@ -15,10 +16,12 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { startHub } from "../../test/support/hub";
 import { Progress } from "../shared/progress";
+import { percentile } from "../shared/stats";
 import { type RoundWork, type SuiteContext, option, rotated, runRounds, runSuite } from "../shared/suite";
+import { FLOOR_SHAPES, startFloor } from "./floor";
 import { hubSystem } from "./hub";
 import { natsSystem } from "./nats";
-import { type PeerFigures, type Samples, formatValue, markdownTable, peersChart, peersReport, summarise } from "./report";
+import { type FloorSamples, type PeerFigures, type Samples, floorTable, formatValue, markdownTable, peersChart, peersReport, summarise, summariseFloors } from "./report";
 import { redisSystem } from "./redis";
 import { ensureInstalled, startNats, startRedis } from "./servers";
 import type { SystemId } from "./system";
@@ -52,6 +55,8 @@ async function measure(ctx: SuiteContext): Promise<PeerFigures> {
   ctx.closing(() => hub.dispose());
   const systems = [hubSystem(hub), await natsSystem(nats.port), await redisSystem(redis.port)];
   for (const s of systems) ctx.closing(() => s.close());
+  const floor = await startFloor();
+  ctx.closing(() => floor.dispose());
   // `--backlog 1000000` runs the consume workloads on the full million-message backlog.
   const backlog = option(ctx.args, "--backlog");
   const n = backlog ? { ...sizes(ctx.quick), backlog: Number(backlog) } : sizes(ctx.quick);
@@ -68,13 +73,23 @@ async function measure(ctx: SuiteContext): Promise<PeerFigures> {
       },
     })),
   );
-  const progress = new Progress((rounds + 1) * work.flat().length);
-  // Workload after workload, the three systems of each in an order rotating per round.
-  const recorded = await runRounds(work.flat(), rounds, budget - (performance.now() - ctx.started), progress, (_, r) => work.flatMap((bySystem) => rotated(bySystem, r)));
+  const floors: FloorSamples = new Map(FLOOR_SHAPES.map((f) => [f.id, []]));
+  const floorWork: RoundWork[] = FLOOR_SHAPES.map((f) => ({
+    label: `floor ${f.id}`,
+    async run(r: number) {
+      const p50 = percentile(await floor.roundTrips(f.id, r === 0 ? 20 : n.roundTrips, 200), 50);
+      if (r > 0) floors.get(f.id)![r - 1] = p50;
+      return `rr-p50 ${formatValue(p50, "ms")}`;
+    },
+  }));
+  const all = [...work.flat(), ...floorWork];
+  const progress = new Progress((rounds + 1) * all.length);
+  // Workload after workload, the three systems of each in an order rotating per round; the floor last.
+  const recorded = await runRounds(all, rounds, budget - (performance.now() - ctx.started), progress, (_, r) => [...work.flatMap((bySystem) => rotated(bySystem, r)), ...floorWork]);
   progress.end();
-  return { rounds: recorded, sizes: n, versions: versions(), metrics: summarise(samples) };
+  return { rounds: recorded, sizes: n, versions: versions(), metrics: summarise(samples), floors: summariseFloors(floors, samples) };
 }
 
 export function main(args: string[]): Promise<number> {
-  return runSuite<PeerFigures>({ name: "peers", measure, markdown: peersReport, chart: peersChart, table: (r) => markdownTable(r.metrics) }, args);
+  return runSuite<PeerFigures>({ name: "peers", measure, markdown: peersReport, chart: peersChart, table: (r) => `${markdownTable(r.metrics)}\n\n${floorTable(r.floors)}` }, args);
 }

@@ -7,7 +7,7 @@
  */
 import { AckPolicy, DeliverPolicy, StorageType, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { type NatsConnection, connect } from "@nats-io/transport-node";
-import { Arrivals, Countdown, steady, windowed, within } from "./flow";
+import { Arrivals, Countdown, steady, timedRoundTrips, windowed, within } from "./flow";
 import { type PayloadPool, payload, sentAt } from "../shared/payload";
 import { BATCH, IN_FLIGHT, type System } from "./system";
 
@@ -98,14 +98,7 @@ export async function natsSystem(port: number): Promise<System> {
         await responder.flush();
         const body = utf8.encode(payload(0, size));
         try {
-          for (let i = 0; i < 10; i++) await nc.request(subject(run), body, { timeout: 10_000 });
-          const times: number[] = [];
-          for (let i = 0; i < count; i++) {
-            const t0 = performance.now();
-            await nc.request(subject(run), body, { timeout: 10_000 });
-            times.push(performance.now() - t0);
-          }
-          return times;
+          return await timedRoundTrips(count, () => nc.request(subject(run), body, { timeout: 10_000 }));
         } finally {
           sub.unsubscribe();
         }

@@ -5,7 +5,7 @@
  * LPUSHes the reply), each side on its own connection. Every run is its own key, deleted after.
  */
 import { Redis } from "ioredis";
-import { Arrivals, Countdown, steady, windowed, within } from "./flow";
+import { Arrivals, Countdown, steady, timedRoundTrips, windowed, within } from "./flow";
 import { type PayloadPool, payload, sentAt } from "../shared/payload";
 import { BATCH, IN_FLIGHT, type System } from "./system";
 
@@ -101,14 +101,7 @@ export async function redisSystem(port: number): Promise<System> {
           if (!reply) throw new Error("redis request/reply: no reply within 10 s");
         };
         try {
-          for (let i = 0; i < 10; i++) await ask();
-          const times: number[] = [];
-          for (let i = 0; i < count; i++) {
-            const t0 = performance.now();
-            await ask();
-            times.push(performance.now() - t0);
-          }
-          return times;
+          return await timedRoundTrips(count, ask);
         } finally {
           stopped = true;
           await serving;

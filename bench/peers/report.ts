@@ -7,6 +7,8 @@ import { barChart } from "../shared/chart";
 import { machineLine } from "../shared/machine";
 import { type SuiteHead, markdownReport, ms, ratio, roundsLine } from "../shared/report";
 import { median } from "../shared/stats";
+import { FLOOR_SHAPES } from "./floor";
+import type { FloorShape } from "./floor-worker";
 import type { SystemId } from "./system";
 import { METRICS, type Metric, type Sizes } from "./workloads";
 
@@ -30,7 +32,24 @@ export interface PeerFigures {
   sizes: Sizes;
   versions: Record<string, string>;
   metrics: PeerSummary[];
+  floors: FloorSummary[];
 }
+
+/** The request/reply floor of one shape through the bare runtime (bench/peers/floor-worker.ts). */
+export interface FloorSummary {
+  id: FloorShape;
+  label: string;
+  /** p50 ms of each round, and their median. */
+  runs: number[];
+  median: number;
+  /** Median over rounds of this floor ÷ core NATS's request/reply p50 in the same round. */
+  natsRatio: number;
+  /** Median over rounds of the hub's request/reply p50 ÷ this floor. */
+  hubRatio: number;
+}
+
+/** `floors[shape][round]`: p50 ms. */
+export type FloorSamples = Map<FloorShape, number[]>;
 
 export type PeerResult = SuiteHead & PeerFigures;
 
@@ -46,6 +65,22 @@ export function summarise(samples: Samples): PeerSummary[] {
     const hubOver = (peer: SystemId) => Math.round(median(s.hub.map((h, i) => h / s[peer][i])) * 1000) / 1000;
     const systems = Object.fromEntries(SYSTEMS.map(({ id }) => [id, { runs: s[id].map(figure), median: figure(median(s[id])) }])) as PeerSummary["systems"];
     return { ...m, systems, hubRatio: { nats: hubOver("nats"), redis: hubOver("redis") } };
+  });
+}
+
+export function summariseFloors(floors: FloorSamples, samples: Samples): FloorSummary[] {
+  const rr = samples.get("rr-p50")!;
+  const r3 = (n: number) => Math.round(n * 1000) / 1000;
+  return FLOOR_SHAPES.map(({ id, label }) => {
+    const runs = floors.get(id)!;
+    return {
+      id,
+      label,
+      runs: runs.map(figure),
+      median: r3(median(runs)),
+      natsRatio: r3(median(runs.map((f, i) => f / rr.nats[i]))),
+      hubRatio: r3(median(runs.map((f, i) => rr.hub[i] / f))),
+    };
   });
 }
 
@@ -66,6 +101,12 @@ export function markdownTable(metrics: PeerSummary[]): string {
   return lines.join("\n");
 }
 
+export function floorTable(floors: FloorSummary[]): string {
+  const lines = ["| Round trip through the runtime | p50 ms | ÷ core NATS | hub ÷ this |", "|---|---:|---:|---:|"];
+  for (const f of floors) lines.push(`| ${f.label} | ${formatValue(f.median, "ms")} | ${ratio(f.natsRatio)} | ${ratio(f.hubRatio)} |`);
+  return lines.join("\n");
+}
+
 /** bench/results/peers.md. */
 export function peersReport(r: PeerResult): string {
   const n = r.sizes;
@@ -79,7 +120,11 @@ export function peersReport(r: PeerResult): string {
         `latency at 10,000 and 1,000 msg/s for ${n.latencySeconds} s each; ${n.roundTrips} round trips. Batches of 1,000, 4 in flight.`,
       "Ratios are hub ÷ peer per round, median over rounds: below 1× the hub is slower on msg/s rows, above 1× it is slower on ms rows.",
     ],
-    tables: [markdownTable(r.metrics)],
+    tables: [
+      markdownTable(r.metrics),
+      "## The floor under request/reply\n\nThe same round trip (200 B, one in flight) through the same runtime with none of the hub's code (bench/peers/floor-worker.ts), in each round after the three systems: where any design of this shape starts.\n\n" +
+        floorTable(r.floors),
+    ],
     chart: { file: "peers.svg", alt: "Side by side" },
   });
 }
