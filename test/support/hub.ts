@@ -137,7 +137,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
       ),
       d1Databases: { DB: "hub-db" },
       assets: assetsOptions(),
-      // For profiling (bench/profile.ts): the V8 inspector of the runtime.
+      // For profiling (bench/profile/main.ts): the V8 inspector of the runtime.
       ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     } as never),
   );
