@@ -2,7 +2,9 @@
  * `npm run bench:profile [-- --seconds N] [-- --publish BYTES]`: a CPU profile of the hub's runtime
  * (V8's sampling profiler over the inspector) while SDK query → handler → result round trips run
  * one at a time, or, with `--publish`, while the SDK publishes messages of that size in STORED
- * batches of 1,000 (the peers bench's publish workload); `--compression NONE|GZIP` (default LZ4).
+ * batches of 1,000 (the peers bench's publish workload), or, with `--consume N`, while one SDK
+ * consumer drains a backlog of N 200-byte events published before the profile starts (the peers
+ * bench's consume workload, group of 1); `--compression NONE|GZIP` (default LZ4).
  * Prints where the runtime's time went, by function (self time) and by source file, so a change
  * meant to save time can show what it saved. Writes bench/results/profile.cpuprofile.
  */
@@ -49,14 +51,32 @@ export async function main(args: string[]): Promise<number> {
     await consumer.ready();
     for (let i = 0; i < 50; i++) await asker.query({ warm: i }, { timeoutMs: 10_000 });
     const send = await inspector(port);
+    if (args.includes("--consume")) {
+      const small = payloadPool(200).values;
+      const n = Number(args[args.indexOf("--consume") + 1]);
+      for (let from = 0; from < n; from += 4000) {
+        await Promise.all(Array.from({ length: 4 }, (_, k) => asker.publish("EVENT", small.slice(0, Math.max(0, Math.min(1000, n - from - k * 1000))), { guarantee: "STORED", timeoutMs: 60_000 })));
+      }
+    }
     await send("Profiler.enable");
     await send("Profiler.setSamplingInterval", { interval: 100 });
     await send("Profiler.start");
     let trips = 0;
     const until = performance.now() + seconds * 1000;
     const publishBytes = args.includes("--publish") ? Number(args[args.indexOf("--publish") + 1]) : 0;
+    const backlog = args.includes("--consume") ? Number(args[args.indexOf("--consume") + 1]) : 0;
     const pool = publishBytes ? payloadPool(publishBytes).values : [];
-    while (performance.now() < until) {
+    if (backlog) {
+      // Profiled from here: only the drain.
+      let handled = 0;
+      let drained!: () => void;
+      const done = new Promise<void>((r) => (drained = r));
+      const drain = handler.consume({ consumer: "drain", messageType: "EVENT", fromBeginning: true, handler: () => void (++handled >= backlog && drained()) });
+      await Promise.race([done, new Promise((r) => setTimeout(r, seconds * 1000))]);
+      await drain.stop();
+      trips = handled;
+    }
+    while (!backlog && performance.now() < until) {
       if (publishBytes) {
         await Promise.all(Array.from({ length: 4 }, (_, k) => asker.publish("EVENT", Array.from({ length: 1000 }, (_, i) => pool[(trips * 4000 + k * 1000 + i) % pool.length]), { guarantee: "STORED", timeoutMs: 60_000 })));
         trips += 4000;
@@ -83,12 +103,13 @@ export async function main(args: string[]): Promise<number> {
     const idle = (self.get("(idle) :0") ?? 0);
     const busy = total - idle;
     const top = (m: Map<string, number>, k: number) => [...m].filter(([n]) => !n.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, k);
-    const unit = publishBytes ? "message" : "round trip";
-    process.stdout.write(`${trips} ${unit}s in ${seconds} s: runtime busy ${((busy / trips) * (publishBytes ? 1000 : 1)).toFixed(3)} ms per ${publishBytes ? "1,000 messages" : unit} (${((busy / total) * 100).toFixed(0)}% of the time)\n\n`);
-    if (publishBytes) trips /= 1000;
-    process.stdout.write(`| self time per ${publishBytes ? "1,000 messages" : unit} (ms) | function |\n|---:|---|\n`);
+    const perThousand = Boolean(publishBytes || backlog);
+    const unit = perThousand ? "message" : "round trip";
+    process.stdout.write(`${trips} ${unit}s in ${(total / 1000).toFixed(1)} s: runtime busy ${((busy / trips) * (perThousand ? 1000 : 1)).toFixed(3)} ms per ${perThousand ? "1,000 messages" : unit} (${((busy / total) * 100).toFixed(0)}% of the time)\n\n`);
+    if (perThousand) trips /= 1000;
+    process.stdout.write(`| self time per ${perThousand ? "1,000 messages" : unit} (ms) | function |\n|---:|---|\n`);
     for (const [name, ms] of top(self, 30)) process.stdout.write(`| ${(ms / trips).toFixed(3)} | ${name} |\n`);
-    process.stdout.write(`\n| by source (ms per ${publishBytes ? "1,000 messages" : unit}) | file |\n|---:|---|\n`);
+    process.stdout.write(`\n| by source (ms per ${perThousand ? "1,000 messages" : unit}) | file |\n|---:|---|\n`);
     for (const [name, ms] of top(files, 12)) process.stdout.write(`| ${(ms / trips).toFixed(3)} | ${name} |\n`);
     await consumer.stop();
     return 0;
