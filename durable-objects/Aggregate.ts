@@ -4,7 +4,7 @@
  * EVENT log in OutboxForwarder, driven right after each append and by the alarm as a backstop.
  */
 import { DurableObject } from "cloudflare:workers";
-import { AggregateStream, type AppendOutcome, type EventPage, type StreamBatch } from "../src/eventsourcing/aggregate-stream";
+import { AggregateStream, type StreamAppendOutcome, type EventPage, type StreamBatch } from "../src/eventsourcing/aggregate-stream";
 import { OutboxForwarder } from "../src/eventsourcing/outbox-forwarder";
 import { appendToLog } from "../src/log/log-client";
 
@@ -27,7 +27,7 @@ export class Aggregate extends DurableObject<Cloudflare.Env> {
    * Appends event batches atomically. Published events are on the EVENT log when this returns, or,
    * if the log failed, stay in the outbox for the alarm to forward.
    */
-  async append(projectId: string, aggregateId: string, batches: StreamBatch[]): Promise<AppendOutcome> {
+  async append(projectId: string, aggregateId: string, batches: StreamBatch[]): Promise<StreamAppendOutcome> {
     const outcome = this.store(projectId, aggregateId, batches);
     if (outcome.ok && batches.some((b) => !b.storeOnly)) {
       await this.forwarder.flush().catch((e) => console.error("outbox: forwarding failed, the alarm will retry", e));
@@ -36,7 +36,7 @@ export class Aggregate extends DurableObject<Cloudflare.Env> {
   }
 
   /** The durable half of {@link append}: stores the events and arms the alarm, forwards nothing yet. */
-  store(projectId: string, aggregateId: string, batches: StreamBatch[]): AppendOutcome {
+  store(projectId: string, aggregateId: string, batches: StreamBatch[]): StreamAppendOutcome {
     const outcome = this.stream.append(projectId, aggregateId, batches);
     if (outcome.ok && batches.some((b) => !b.storeOnly && b.events.length > 0)) this.forwarder.arm();
     return outcome;
