@@ -6,7 +6,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { AggregateStream, type StreamAppendOutcome, type EventPage, type StreamBatch } from "../src/eventsourcing/aggregate-stream";
 import { OutboxForwarder } from "../src/eventsourcing/outbox-forwarder";
-import { appendToLog } from "../src/log/log-client";
+import { appendChecked } from "../src/log/log-client";
 
 /** Durable Object hosting one aggregate's events. */
 export class Aggregate extends DurableObject<Cloudflare.Env> {
@@ -17,8 +17,9 @@ export class Aggregate extends DurableObject<Cloudflare.Env> {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       this.stream = new AggregateStream(ctx.storage);
+      // Events passed the log's own message check on their way in (parseEvent).
       this.forwarder = new OutboxForwarder(this.stream, ctx.storage, (projectId, messages) =>
-        appendToLog(env, { projectId, type: "EVENT", topic: null }, messages),
+        appendChecked(env, { projectId, type: "EVENT", topic: null }, messages),
       );
     });
   }
