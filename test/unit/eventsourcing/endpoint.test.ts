@@ -103,9 +103,15 @@ describe("eventSourcingEndpoint: events pass the log's message check", () => {
     appendToLog(env, { projectId, type: "EVENT", topic: null }, [e]).then(() => "stored", (error: HubError) => error.message);
 
   it("refuses what the log refuses, in the same words", async () => {
-    const badRevision = { ...event(1), originalRevision: "2" };
-    expect(await viaEvents("es-check-refused", badRevision)).toBe("eventBatches[0].events[0].originalRevision: must be an integer");
-    expect(await viaLog("es-check-refused", badRevision)).toBe("messages[0].originalRevision: must be an integer");
+    const refused: [unknown, string][] = [
+      [{ ...event(1), originalRevision: "2" }, "originalRevision: must be an integer"],
+      [{ ...event(1), messageId: "" }, "messageId: must not be empty"],
+      [{ ...event(1), data: { ...event(1).data, format: 5 } }, "data.format: must be a string"],
+    ];
+    for (const [e, problem] of refused) {
+      expect(await viaEvents("es-check-refused", e)).toBe(`eventBatches[0].events[0].${problem}`);
+      expect(await viaLog("es-check-refused", e)).toBe(`messages[0].${problem}`);
+    }
   });
 
   it("takes what the log takes, and forwards it to the EVENT log", async () => {
