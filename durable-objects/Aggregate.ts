@@ -4,9 +4,9 @@
  * EVENT log in OutboxForwarder, driven right after each append and by the alarm as a backstop.
  */
 import { DurableObject } from "cloudflare:workers";
-import { AggregateStream, type AppendOutcome, type EventPage, type StreamBatch } from "../src/eventsourcing/aggregate-stream";
+import { AggregateStream, type StreamAppendOutcome, type EventPage, type StreamBatch } from "../src/eventsourcing/aggregate-stream";
 import { OutboxForwarder } from "../src/eventsourcing/outbox-forwarder";
-import { appendToLog } from "../src/log/log-client";
+import { appendChecked } from "../src/log/log-client";
 
 /** Durable Object hosting one aggregate's events. */
 export class Aggregate extends DurableObject<Cloudflare.Env> {
@@ -17,8 +17,9 @@ export class Aggregate extends DurableObject<Cloudflare.Env> {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       this.stream = new AggregateStream(ctx.storage);
+      // Events passed the log's own message check on their way in (parseEvent).
       this.forwarder = new OutboxForwarder(this.stream, ctx.storage, (projectId, messages) =>
-        appendToLog(env, { projectId, type: "EVENT", topic: null }, messages),
+        appendChecked(env, { projectId, type: "EVENT", topic: null }, messages),
       );
     });
   }
@@ -27,7 +28,7 @@ export class Aggregate extends DurableObject<Cloudflare.Env> {
    * Appends event batches atomically. Published events are on the EVENT log when this returns, or,
    * if the log failed, stay in the outbox for the alarm to forward.
    */
-  async append(projectId: string, aggregateId: string, batches: StreamBatch[]): Promise<AppendOutcome> {
+  async append(projectId: string, aggregateId: string, batches: StreamBatch[]): Promise<StreamAppendOutcome> {
     const outcome = this.store(projectId, aggregateId, batches);
     if (outcome.ok && batches.some((b) => !b.storeOnly)) {
       await this.forwarder.flush().catch((e) => console.error("outbox: forwarding failed, the alarm will retry", e));
@@ -36,7 +37,7 @@ export class Aggregate extends DurableObject<Cloudflare.Env> {
   }
 
   /** The durable half of {@link append}: stores the events and arms the alarm, forwards nothing yet. */
-  store(projectId: string, aggregateId: string, batches: StreamBatch[]): AppendOutcome {
+  store(projectId: string, aggregateId: string, batches: StreamBatch[]): StreamAppendOutcome {
     const outcome = this.stream.append(projectId, aggregateId, batches);
     if (outcome.ok && batches.some((b) => !b.storeOnly && b.events.length > 0)) this.forwarder.arm();
     return outcome;

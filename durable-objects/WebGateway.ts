@@ -1,12 +1,12 @@
 /**
  * WebGateway: one of a project's web gateway shards (`<projectId>/web/<shard>`). The Worker hands
  * it HTTP requests under the web prefix; it publishes them as WEBREQUESTs and answers each with
- * the handler's WEBRESPONSE, read through its own response consumer (see RequestGateway). Open
+ * the handler's WEBRESPONSE, read through its own response consumer (see WebRequester). Open
  * requests live in memory only: each is a live HTTP call into this object.
  */
 import { DurableObject } from "cloudflare:workers";
 import { type GatewayAddress, gatewayClientId, gatewayObjectName, responseConsumer } from "../src/gateway/gateway-address";
-import { RequestGateway } from "../src/gateway/request-gateway";
+import { WebRequester } from "../src/gateway/web-requester";
 import type { WebRequestInit } from "../src/gateway/web-request";
 import type { GatewayReply } from "../src/gateway/web-response";
 import { appendToLog } from "../src/log/log-client";
@@ -16,7 +16,7 @@ import { consumerStub } from "../src/tracking/consumer-name";
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
 export class WebGateway extends DurableObject<Cloudflare.Env> {
-  private gateway: RequestGateway | null = null;
+  private gateway: WebRequester | null = null;
 
   /** Publishes one HTTP request and resolves with the reply to send. */
   async handle(address: GatewayAddress, request: WebRequestInit): Promise<GatewayReply> {
@@ -35,7 +35,7 @@ export class WebGateway extends DurableObject<Cloudflare.Env> {
     return true;
   }
 
-  private open(address: GatewayAddress): RequestGateway {
+  private open(address: GatewayAddress): WebRequester {
     if (this.gateway) return this.gateway;
     const env = this.env;
     const target = responseConsumer(address);
@@ -43,7 +43,7 @@ export class WebGateway extends DurableObject<Cloudflare.Env> {
     const clientId = gatewayClientId(address);
     const requester = { sessionId: gatewayObjectName(address), clientId, deliverTo: "gateway" as const };
     const timeoutSeconds = Number(env.WEB_TIMEOUT_SECONDS ?? DEFAULT_TIMEOUT_SECONDS);
-    this.gateway = new RequestGateway(
+    this.gateway = new WebRequester(
       {
         publish: async (message) => {
           await appendToLog(env, { projectId: address.projectId, type: "WEBREQUEST", topic: null }, [message]);

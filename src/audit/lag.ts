@@ -10,7 +10,7 @@ import type { FeedLag } from "./feed";
 export const MAX_LAG_PARTITIONS = 1000;
 
 /** One partition's feed position, with index values as strings (they exceed 2^53). */
-export interface PartitionLag {
+export interface PartitionFeedLag {
   type: LogType;
   topic: string | null;
   partition: number;
@@ -27,7 +27,7 @@ export interface ProjectLag {
   messagesBehind: number;
   /** The worst partition's lag. */
   secondsBehind: number;
-  partitions: PartitionLag[];
+  partitions: PartitionFeedLag[];
   truncated: boolean;
 }
 
@@ -39,7 +39,7 @@ export async function projectLag(env: Cloudflare.Env, projectId: string): Promis
     .all<{ log_type: LogType; topic: string; partition: number }>();
   const known = results.slice(0, MAX_LAG_PARTITIONS);
   const partitions = await Promise.all(
-    known.map(async (r): Promise<PartitionLag> => {
+    known.map(async (r): Promise<PartitionFeedLag> => {
       const topic = r.topic === "" ? null : r.topic;
       const lag: FeedLag = await partitionStub(env, { projectId, type: r.log_type, topic }, r.partition).auditLag();
       return { type: r.log_type, topic, partition: r.partition, ...lag, head: lag.head.toString(), fedTo: lag.fedTo.toString() };

@@ -30,7 +30,7 @@ export interface StreamBatch {
 }
 
 /** The outcome of an append: the sequence numbers given, or the conflict that stopped it. */
-export type AppendOutcome =
+export type StreamAppendOutcome =
   | { ok: true; firstSequenceNumber: number; lastSequenceNumber: number }
   | { ok: false; expectedSequenceNumber: number; actualSequenceNumber: number };
 
@@ -71,7 +71,7 @@ export class AggregateStream {
    * `segment` (hash of the aggregate id), `$aggregateId` and `$sequenceNumber` metadata, and a
    * `messageId` and `timestamp` when missing; values the client set are kept.
    */
-  append(projectId: string, aggregateId: string, batches: readonly StreamBatch[]): AppendOutcome {
+  append(projectId: string, aggregateId: string, batches: readonly StreamBatch[]): StreamAppendOutcome {
     try {
       return this.storage.transactionSync(() => {
         const first = this.lastSequenceNumber() + 1;

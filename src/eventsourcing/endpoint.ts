@@ -11,7 +11,8 @@ import { VOID, type Endpoint } from "../protocol/endpoint";
 import { rawMessages } from "../protocol/frames";
 import { appendEvents, deleteEvents, getEvents } from "./aggregate-client";
 import { getRelationships, repairRelationships, updateRelationships } from "./relationship-client";
-import { MAX_EVENTS_PER_READ, check, idSchema, parseEventBatch, parseRelationships, sequenceNumberSchema } from "./validation";
+import { parseWith } from "../validation";
+import { MAX_EVENTS_PER_READ, idSchema, parseEventBatch, parseRelationships, sequenceNumberSchema } from "./validation";
 
 const getEventsSchema = z.object({
   aggregateId: idSchema,
@@ -30,7 +31,7 @@ function readLimit(batchSize: number | null | undefined): number {
 export const eventSourcingEndpoint: Endpoint = {
   appendEvents: async (request, session, env) => {
     if (!Array.isArray(request.eventBatches)) throw new BadRequest("eventBatches must be a list");
-    const batches = request.eventBatches.map((b, i) => parseEventBatch(b, `eventBatches.${i}`));
+    const batches = request.eventBatches.map((b, i) => parseEventBatch(b, `eventBatches[${i}]`));
     try {
       const ranges = await appendEvents(env, session.projectId, batches);
       return { ...VOID, lastSequenceNumbers: Object.fromEntries(ranges.map((r) => [r.aggregateId, r.lastSequenceNumber])) };
@@ -40,7 +41,7 @@ export const eventSourcingEndpoint: Endpoint = {
     }
   },
   getEvents: async (request, session, env) => {
-    const r = check(getEventsSchema, request, "getEvents");
+    const r = parseWith(getEventsSchema, request, "getEvents");
     const page = await getEvents(env, session.projectId, r.aggregateId, r.lastSequenceNumber ?? -1, readLimit(r.batchSize));
     return {
       "@type": "getEventsResult",
@@ -49,7 +50,7 @@ export const eventSourcingEndpoint: Endpoint = {
     };
   },
   deleteEvents: async (request, session, env) => {
-    await deleteEvents(env, session.projectId, check(idSchema, request.aggregateId, "aggregateId"));
+    await deleteEvents(env, session.projectId, parseWith(idSchema, request.aggregateId, "aggregateId"));
     return VOID;
   },
   updateRelationships: async (request, session, env) => {
@@ -59,16 +60,16 @@ export const eventSourcingEndpoint: Endpoint = {
     return VOID;
   },
   repairRelationships: async (request, session, env) => {
-    const r = check(repairSchema, request, "repairRelationships");
+    const r = parseWith(repairSchema, request, "repairRelationships");
     await repairRelationships(env, session.projectId, r.aggregateId, r.aggregateType, r.entityIds ?? []);
     return VOID;
   },
   getAggregateIds: async (request, session, env) => {
-    const relationships = await getRelationships(env, session.projectId, check(idSchema, request.entityId, "entityId"));
+    const relationships = await getRelationships(env, session.projectId, parseWith(idSchema, request.entityId, "entityId"));
     return { "@type": "getAggregateIdsResult", aggregateIds: Object.fromEntries(relationships.map((r) => [r.aggregateId, r.aggregateType])) };
   },
   getRelationships: async (request, session, env) => ({
     "@type": "getRelationshipsResult",
-    relationships: await getRelationships(env, session.projectId, check(idSchema, request.entityId, "entityId")),
+    relationships: await getRelationships(env, session.projectId, parseWith(idSchema, request.entityId, "entityId")),
   }),
 };

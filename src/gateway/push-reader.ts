@@ -11,7 +11,7 @@ import { parseJson } from "../protocol/json";
 import { toIndex } from "../tracking/position";
 import type { ReadSettings } from "../tracking/tracker";
 import type { PushMessage } from "./socket-push";
-import { CLOCK_SKEW_MS, type GatewayIdentity, READ_TIMEOUT_MS, RETRY_DELAY_MS, type ReadResultBody, requesterRead } from "./request-gateway";
+import { CLOCK_SKEW_MS, type GatewayIdentity, READ_TIMEOUT_MS, RETRY_DELAY_MS, type ReadResultBody, requesterRead } from "./web-requester";
 
 /** What the reader needs of its host object. */
 export interface PushReaderHost {

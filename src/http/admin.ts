@@ -15,7 +15,8 @@ import { type ApiKey, type StoredKey, insertKey, listKeys, revokeKey } from "../
 import { generateKey, hashKey } from "../auth/keys";
 import type { HubEnv } from "./hub-env";
 import { doc, params } from "./openapi";
-import { nameSchema, parseWith } from "./validation";
+import { parseWith } from "../validation";
+import { nameSchema } from "./validation";
 
 const projectParams = z.object({ projectId: nameSchema });
 const keyParams = projectParams.extend({ keyId: z.string().min(1).max(100) });
@@ -42,7 +43,7 @@ async function createRequest(text: string): Promise<z.infer<typeof createBody>> 
   } catch {
     throw new BadRequest("body must be JSON");
   }
-  return parseWith(createBody, body, "body");
+  return parseWith(createBody, body, "");
 }
 
 /** Routes under `/admin`. */

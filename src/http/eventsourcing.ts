@@ -7,7 +7,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { appendEvents, getEvents } from "../eventsourcing/aggregate-client";
-import { MAX_EVENTS_PER_READ, eventSchema, idSchema, parseEventBatch, sequenceNumberSchema } from "../eventsourcing/validation";
+import { MAX_EVENTS_PER_READ, idSchema, parseEventBatch, sequenceNumberSchema } from "../eventsourcing/validation";
+import { messageShape } from "../protocol/message-check";
 import { checkedElsewhere } from "../protocol/schema-doc";
 import { rawMessages } from "../protocol/frames";
 import { stringifyJson } from "../protocol/json";
@@ -24,7 +25,7 @@ const streamParams = z.object({ aggregateId: idSchema });
 
 const appendBody = z
   .object({
-    events: z.array(checkedElsewhere(eventSchema, "a Flux SerializedMessage (checked by parseEventBatch)")).min(1),
+    events: z.array(checkedElsewhere(messageShape, "a Flux SerializedMessage (checked by parseEventBatch)")).min(1),
     expectedSequenceNumber: sequenceNumberSchema.nullish(),
     storeOnly: z.boolean().nullish(),
   })
@@ -67,7 +68,7 @@ export const eventSourcingRoutes = new Hono<HubEnv>()
     async (c) => {
       const { aggregateId } = c.req.valid("param");
       const projectId = projectParam(c);
-      const batch = parseEventBatch({ ...(await jsonBody(c, appendBody)), aggregateId }, "body");
+      const batch = parseEventBatch({ ...(await jsonBody(c, appendBody)), aggregateId }, "");
       const [range] = await appendEvents(c.env, projectId, [batch]);
       return c.json(range, 201);
     },

@@ -7,9 +7,8 @@
 import type { Hono } from "hono";
 import { describeRoute, generateSpecs, resolver, validator } from "hono-openapi";
 import { z } from "zod";
-import { BadRequest } from "../errors";
 import type { HubEnv } from "./hub-env";
-import { type Issue, firstIssue } from "./validation";
+import { type Issue, issueError } from "../validation";
 
 /** What `doc` describes of one operation. */
 export interface OperationDoc {
@@ -28,14 +27,14 @@ export interface OperationDoc {
 /** Validates the query string with `schema` (BadRequest naming the field) and documents it. */
 export function query<T extends z.ZodType>(schema: T) {
   return validator("query", schema, (result) => {
-    if (!result.success) throw new BadRequest(firstIssue(result.error as readonly Issue[], "query"));
+    if (!result.success) throw issueError(result.error as readonly Issue[], "", "query");
   });
 }
 
 /** Validates the path parameters with `schema` (BadRequest naming the parameter) and documents them. */
 export function params<T extends z.ZodType>(schema: T) {
   return validator("param", schema, (result) => {
-    if (!result.success) throw new BadRequest(firstIssue(result.error as readonly Issue[], "path"));
+    if (!result.success) throw issueError(result.error as readonly Issue[], "", "path");
   });
 }
 

@@ -11,7 +11,8 @@ import { entriesOf } from "../search/document-rows";
 import { logDocuments } from "../search/endpoint";
 import { JsonNumber, revertJson, serializeJsonDocument, type SerializedDocument } from "../protocol/document";
 import { parseJsonKeepingNumbers } from "../search/json-document";
-import { parseSearchDocuments, parseWith, searchDocumentsSchema } from "../search/search-request";
+import { parseSearchDocuments, searchDocumentsSchema } from "../search/search-request";
+import { parseWith } from "../validation";
 import { jsonProblem } from "../protocol/request-check";
 import { readJson } from "./validation";
 import { doc } from "./openapi";
@@ -84,7 +85,7 @@ export const searchRoutes = new Hono<Env>()
     }),
     async (c) => {
       const collection = c.req.param("collection");
-      const input = parseWith(indexBody, await readJson(c, parseJsonKeepingNumbers), "documents");
+      const input = parseWith(indexBody, await readJson(c, parseJsonKeepingNumbers), "");
       const stored = await project(c).indexDocuments(
         input.documents.map((d) => serializeJsonDocument({ ...d, collection })),
         input.ifNotExists ?? false,

@@ -1,10 +1,11 @@
 /**
  * Request validation for the HTTP API with zod: a body or query that does not fit becomes a
- * BadRequest naming the first offending field.
+ * BadRequest naming the first offending field (worded as all input errors are, src/validation.ts).
  */
 import type { Context } from "hono";
 import { z } from "zod";
 import { BadRequest } from "../errors";
+import { parseWith } from "../validation";
 import { NAME } from "../log/log-path";
 import { CONSUMER_NAME } from "../tracking/consumer-name";
 import { parseJson } from "../protocol/json";
@@ -75,29 +76,9 @@ export const logTypeSchema = z
   )
   .transform((name) => name.toUpperCase() as LogType);
 
-/** A validation issue, from zod or any Standard Schema validator. */
-export interface Issue {
-  message: string;
-  path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
-}
-
-/** `field: message` for the first issue (`what` when it concerns the whole value). */
-export function firstIssue(issues: readonly Issue[], what: string): string {
-  const issue = issues[0];
-  const path = (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
-  return `${path || what}: ${issue.message}`;
-}
-
-/** Parses `value` with `schema`, or throws BadRequest naming the field. */
-export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  throw new BadRequest(firstIssue(r.error.issues, what));
-}
-
 /** Reads and validates the JSON body. */
 export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  return parseWith(schema, await readJson(c), "body");
+  return parseWith(schema, await readJson(c), "");
 }
 
 /** The `:projectId` path parameter, checked. */

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { BASE64 } from "../protocol/base64";
 import { BadRequest, PayloadTooLarge } from "../errors";
+import { parseWith } from "../validation";
 import type { Data } from "../protocol/messages";
 
 /** Largest `Data.value` accepted: 1 MiB of base64 text (768 KiB of bytes). */
@@ -29,22 +30,18 @@ export interface KeyValuePair {
   value: Data;
 }
 
-/** Describes the first problem zod found, e.g. `value.revision: expected int`. */
-export function describeIssue(error: z.ZodError, prefix: string): string {
-  const issue = error.issues[0];
-  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
-  return `${path || "input"}: ${issue.message}`;
-}
-
-/** Checks a Data value: over {@link MAX_VALUE_CHARS} → PayloadTooLarge, malformed → BadRequest. */
-export function parseData(input: unknown, what = "value"): Data {
+/** Refuses a Data value over {@link MAX_VALUE_CHARS} with PayloadTooLarge (before its shape is checked). */
+export function checkDataSize(input: unknown, what: string): void {
   const raw = (input as { value?: unknown } | null)?.value;
   if (typeof raw === "string" && raw.length > MAX_VALUE_CHARS) {
     throw new PayloadTooLarge(`${what} is ${raw.length} base64 characters, more than the ${MAX_VALUE_CHARS} allowed`);
   }
-  const parsed = dataSchema.safeParse(input);
-  if (!parsed.success) throw new BadRequest(`malformed Data: ${describeIssue(parsed.error, what)}`);
-  return parsed.data as Data;
+}
+
+/** Checks a Data value: over {@link MAX_VALUE_CHARS} → PayloadTooLarge, malformed → BadRequest. */
+export function parseData(input: unknown, what = "value"): Data {
+  checkDataSize(input, what);
+  return parseWith(dataSchema, input, what) as Data;
 }
 
 /** A key: a non-empty string of at most {@link MAX_KEY_CHARS} characters. */
@@ -52,9 +49,7 @@ export const keySchema = z.string().min(1, "must not be empty").max(MAX_KEY_CHAR
 
 /** Checks a key with {@link keySchema}. */
 export function parseKey(input: unknown): string {
-  const parsed = keySchema.safeParse(input);
-  if (!parsed.success) throw new BadRequest(describeIssue(parsed.error, "key"));
-  return parsed.data;
+  return parseWith(keySchema, input, "key");
 }
 
 /** Checks a Flux `KeyValuePair`. */

@@ -4,7 +4,8 @@
  * partitions in index order.
  */
 import type { SerializedMessage } from "../protocol/messages";
-import { checkMessage, encodeForPartitions } from "./message-codec";
+import { checkMessages } from "../protocol/message-check";
+import { encodeForPartitions } from "./message-codec";
 import type { LogAddress } from "./log-address";
 import { partitionCount, partitionName } from "./partition-map";
 
@@ -28,8 +29,8 @@ export interface AppendTotals {
  * asks for each message's deadline (see docs/scheduling.md).
  */
 export async function appendToLog(env: Cloudflare.Env, log: LogAddress, messages: unknown[], requestedIndexes?: bigint[]): Promise<AppendTotals> {
-  messages.forEach(checkMessage);
-  return appendChecked(env, log, messages as SerializedMessage[], requestedIndexes);
+  checkMessages(messages);
+  return appendChecked(env, log, messages, requestedIndexes);
 }
 
 /** `appendToLog` for messages already checked with `checkMessage`. */

@@ -37,13 +37,12 @@ export interface EncodedBatch {
  */
 export type MessageKeys = [number | null, string | null, string | null, Record<string, string> | null];
 
-/** One stored message's keys, for the audit feed. `line` is set only for rows stored before keys were. */
+/** One stored message's keys, for the audit feed. */
 export interface KeyRow {
   index: bigint;
   messageId: string;
   type: string | null;
-  keys: MessageKeys | null;
-  line: string | null;
+  keys: MessageKeys;
 }
 
 /** What an append did. Duplicates (by messageId, within the dedupe window) are not stored again. */
@@ -139,12 +138,32 @@ interface Pending {
   rows: (SqlStorageValue | Uint8Array)[][];
 }
 
-interface BatchRow extends Record<string, SqlStorageValue> {
+/** The columns every scan reads of a batch row. */
+interface ScanRow extends Record<string, SqlStorageValue> {
   first: string;
   segments: ArrayBuffer;
+}
+
+/** A batch row as a read sees it. */
+interface MessageRow extends ScanRow {
   types: string;
   targets: string | null;
   messages: string;
+}
+
+/** A batch row as a key read sees it. */
+interface KeysRow extends ScanRow {
+  ids: string;
+  types: string;
+  keys: string;
+}
+
+/** One stored message met by a scan: its index and segment, and its batch row and place in it. */
+interface Scanned<R> {
+  index: bigint;
+  segment: number;
+  row: R;
+  position: number;
 }
 
 /** Append, read, retention and deduplication for one log partition. */
@@ -264,70 +283,54 @@ export class LogStore {
    */
   read(after: bigint, maxSize: number, filter: ReadFilter = {}, maxScan = Math.max(10_000, maxSize * 10), maxChars = MAX_READ_CHARS): ReadOutcome {
     const out: ReadOutcome = { indexes: [], segments: [], messages: [], scannedTo: null, head: this.lastIndex, bytes: 0 };
-    const cutoff = this.retentionCutoff();
-    const from = cutoff !== null && cutoff > after ? cutoff : after;
     const accepts = messageFilter(filter);
-    const cursor = this.storage.sql.exec<BatchRow>(
-      "SELECT CAST(first_index AS TEXT) AS first, segments, types, targets, messages FROM batches WHERE last_index > ? ORDER BY last_index",
-      from.toString(),
-    );
     let scanned = 0;
-    for (const row of cursor) {
-      const first = BigInt(row.first);
-      const segments = new Uint8Array(row.segments);
-      const types = accepts.needsType ? (JSON.parse(row.types) as (string | null)[]) : null;
-      const targets = accepts.needsTarget && row.targets ? (JSON.parse(row.targets) as (string | null)[]) : null;
-      let lines: string[] | null = null;
-      for (let i = 0; i < segments.length; i++) {
-        const index = first + BigInt(i);
-        if (index <= from) continue;
-        if (out.indexes.length >= maxSize || scanned >= maxScan) return out;
-        const segment = segments[i];
-        if (!accepts(index, segment, types?.[i] ?? null, targets?.[i] ?? null)) {
-          scanned++;
-          out.scannedTo = index;
-          continue;
-        }
-        lines ??= row.messages.split("\n");
-        const message = withPosition(lines[i], index, segment);
-        if (out.indexes.length > 0 && out.bytes + message.length > maxChars) return out;
+    let current: MessageRow | null = null;
+    let types: (string | null)[] | null = null;
+    let targets: (string | null)[] | null = null;
+    let lines: string[] | null = null;
+    for (const { index, segment, row, position } of this.scan<MessageRow>(after, "types, targets, messages")) {
+      if (out.indexes.length >= maxSize || scanned >= maxScan) return out;
+      if (row !== current) {
+        current = row;
+        types = accepts.needsType ? (JSON.parse(row.types) as (string | null)[]) : null;
+        targets = accepts.needsTarget && row.targets ? (JSON.parse(row.targets) as (string | null)[]) : null;
+        lines = null;
+      }
+      if (!accepts(index, segment, types?.[position] ?? null, targets?.[position] ?? null)) {
         scanned++;
         out.scannedTo = index;
-        out.indexes.push(index);
-        out.segments.push(segment);
-        out.messages.push(message);
-        out.bytes += message.length;
+        continue;
       }
+      lines ??= row.messages.split("\n");
+      const message = withPosition(lines[position], index, segment);
+      if (out.indexes.length > 0 && out.bytes + message.length > maxChars) return out;
+      scanned++;
+      out.scannedTo = index;
+      out.indexes.push(index);
+      out.segments.push(segment);
+      out.messages.push(message);
+      out.bytes += message.length;
     }
     return out;
   }
 
-  /**
-   * The ids, types and audit keys of up to `max` messages after `after`, from their columns: the
-   * messages themselves are read only for rows stored before keys had a column.
-   */
+  /** The ids, types and audit keys of up to `max` messages after `after`, from their columns (the messages are not read). */
   readKeys(after: bigint, max: number): { rows: KeyRow[]; head: bigint } {
     const out: KeyRow[] = [];
-    const cutoff = this.retentionCutoff();
-    const from = cutoff !== null && cutoff > after ? cutoff : after;
-    const cursor = this.storage.sql.exec<{ first: string; ids: string; types: string; keys: string | null; messages: string | null }>(
-      `SELECT CAST(first_index AS TEXT) AS first, message_ids AS ids, types, message_keys AS keys,
-              CASE WHEN message_keys IS NULL THEN messages END AS messages
-       FROM batches WHERE last_index > ? ORDER BY last_index`,
-      from.toString(),
-    );
-    for (const row of cursor) {
-      const first = BigInt(row.first);
-      const ids = JSON.parse(row.ids) as string[];
-      const types = JSON.parse(row.types) as (string | null)[];
-      const keys = row.keys ? (JSON.parse(row.keys) as MessageKeys[]) : null;
-      const lines = row.messages?.split("\n") ?? null;
-      for (let i = 0; i < ids.length; i++) {
-        const index = first + BigInt(i);
-        if (index <= from) continue;
-        if (out.length >= max) return { rows: out, head: this.lastIndex };
-        out.push({ index, messageId: ids[i], type: types[i], keys: keys?.[i] ?? null, line: lines?.[i] ?? null });
+    let current: KeysRow | null = null;
+    let ids: string[] = [];
+    let types: (string | null)[] = [];
+    let keys: MessageKeys[] = [];
+    for (const { index, row, position } of this.scan<KeysRow>(after, "message_ids AS ids, types, message_keys AS keys")) {
+      if (out.length >= max) break;
+      if (row !== current) {
+        current = row;
+        ids = JSON.parse(row.ids) as string[];
+        types = JSON.parse(row.types) as (string | null)[];
+        keys = JSON.parse(row.keys) as MessageKeys[];
       }
+      out.push({ index, messageId: ids[position], type: types[position], keys: keys[position] });
     }
     return { rows: out, head: this.lastIndex };
   }
@@ -344,27 +347,37 @@ export class LogStore {
     }
     const lag: PartitionLag = { head: this.lastIndex, messages: 0, capped: false, oldestIndex: null };
     if (after === null) return lag;
+    for (const { index, segment } of this.scan(after, "")) {
+      if (segment < range[0] || segment >= range[1] || index <= (positions[segment] ?? -1n)) continue;
+      lag.oldestIndex ??= index;
+      if (++lag.messages >= cap) {
+        lag.capped = true;
+        return lag;
+      }
+    }
+    return lag;
+  }
+
+  /**
+   * The stored messages with index > `after` that retention still keeps, oldest first, each with
+   * the batch row it is in (selecting `columns` besides the first index and segments): the one
+   * walk over batch rows that reads, key reads and lag counts share.
+   */
+  private *scan<R extends ScanRow = ScanRow>(after: bigint, columns: string): Generator<Scanned<R>> {
     const cutoff = this.retentionCutoff();
     const from = cutoff !== null && cutoff > after ? cutoff : after;
-    const rows = this.storage.sql.exec<{ first: string; segments: ArrayBuffer }>(
-      "SELECT CAST(first_index AS TEXT) AS first, segments FROM batches WHERE last_index > ? ORDER BY last_index",
+    const rows = this.storage.sql.exec<R>(
+      `SELECT CAST(first_index AS TEXT) AS first, segments${columns ? `, ${columns}` : ""} FROM batches WHERE last_index > ? ORDER BY last_index`,
       from.toString(),
     );
     for (const row of rows) {
       const first = BigInt(row.first);
       const segments = new Uint8Array(row.segments);
-      for (let i = 0; i < segments.length; i++) {
-        const index = first + BigInt(i);
-        const segment = segments[i];
-        if (index <= from || segment < range[0] || segment >= range[1] || index <= (positions[segment] ?? -1n)) continue;
-        lag.oldestIndex ??= index;
-        if (++lag.messages >= cap) {
-          lag.capped = true;
-          return lag;
-        }
+      // Indexes inside a row are consecutive: the first row may begin at or before `from`.
+      for (let i = from >= first ? Number(from - first) + 1 : 0; i < segments.length; i++) {
+        yield { index: first + BigInt(i), segment: segments[i], row, position: i };
       }
     }
-    return lag;
   }
 
   /** Sets how long messages are kept; null keeps them forever. Purges what is already too old. */

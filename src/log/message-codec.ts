@@ -1,49 +1,13 @@
 /**
- * Turns Flux SerializedMessages into the columns a partition stores, checking every field a
- * client can get wrong on the way. Runs in the caller (session or Worker), not in the partition,
- * so parsing work spreads over many objects instead of queueing on one.
+ * Turns Flux SerializedMessages, checked by protocol/message-check, into the columns a partition
+ * stores. Runs in the caller (session or Worker), not in the partition, so parsing work spreads
+ * over many objects instead of queueing on one.
  */
-import { BadRequest } from "../errors";
 import { stringifyJson } from "../protocol/json";
 import type { SerializedMessage } from "../protocol/messages";
 import type { EncodedBatch, MessageKeys } from "./log-store";
-import { isBase64 } from "../protocol/base64";
 import { partitionOf } from "./partition-map";
 import { normaliseSegment, segmentOf } from "../protocol/segment";
-
-const isStringOrNull = (v: unknown) => v === null || v === undefined || typeof v === "string";
-
-/** Throws BadRequest naming the first field of message `i` that is not of Flux's shape. */
-export function checkMessage(m: unknown, i: number): asserts m is SerializedMessage {
-  const where = `messages[${i}]`;
-  if (typeof m !== "object" || m === null || Array.isArray(m)) throw new BadRequest(`${where} must be an object`);
-  const msg = m as Record<string, unknown>;
-  const data = msg.data as Record<string, unknown> | undefined;
-  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new BadRequest(`${where}.data must be an object`);
-  if (!isStringOrNull(data.value) || (typeof data.value === "string" && !isBase64(data.value))) {
-    throw new BadRequest(`${where}.data.value must be a base64 string`);
-  }
-  if (!isStringOrNull(data.type)) throw new BadRequest(`${where}.data.type must be a string`);
-  if (data.revision !== undefined && data.revision !== null && !Number.isInteger(data.revision)) {
-    throw new BadRequest(`${where}.data.revision must be an integer`);
-  }
-  for (const f of ["messageId", "source", "target"] as const) {
-    if (!isStringOrNull(msg[f])) throw new BadRequest(`${where}.${f} must be a string`);
-  }
-  for (const f of ["segment", "requestId", "timestamp", "originalRevision"] as const) {
-    const v = msg[f];
-    if (v !== undefined && v !== null && !(typeof v === "number" && Number.isInteger(v))) {
-      throw new BadRequest(`${where}.${f} must be an integer`);
-    }
-  }
-  const metadata = msg.metadata;
-  if (metadata !== undefined && metadata !== null) {
-    if (typeof metadata !== "object" || Array.isArray(metadata)) throw new BadRequest(`${where}.metadata must be an object`);
-    for (const [k, v] of Object.entries(metadata)) {
-      if (typeof v !== "string") throw new BadRequest(`${where}.metadata.${k} must be a string`);
-    }
-  }
-}
 
 /**
  * The fields of a SerializedMessage that are stored: Flux's own, without `index` and `segment`
@@ -77,7 +41,7 @@ export function messageSegment(m: SerializedMessage, messageId: string): number 
 }
 
 /**
- * Encodes checked messages (see `checkMessage`), grouped by the partition that owns each message's
+ * Encodes checked messages (see `checkMessage` in protocol/message-check), grouped by the partition that owns each message's
  * segment. A message without a messageId gets a fresh one (it cannot then be deduplicated on retry).
  * `requestedIndexes`, one per message, ask for indexes instead of the clock's (scheduled messages).
  */

@@ -4,9 +4,9 @@
 import { BadRequest, PayloadTooLarge } from "../errors";
 import { type Endpoint, VOID } from "../protocol/endpoint";
 import type { SerializedMessage } from "../protocol/messages";
+import { checkMessages } from "../protocol/message-check";
 import { appendCoalesced } from "./append-coalescer";
 import { setRetention } from "./log-client";
-import { checkMessage } from "./message-codec";
 import { logAddress, parseLogPath } from "./log-path";
 
 /** The most messages one Append may carry. */
@@ -21,7 +21,7 @@ export const producerEndpoint: Endpoint = {
       throw new PayloadTooLarge(`append of ${messages.length} messages exceeds ${MAX_APPEND_MESSAGES}`);
     }
     // Checked here, per request, so that a bad request fails alone before appends are coalesced.
-    messages.forEach(checkMessage);
+    checkMessages(messages);
     const path = parseLogPath(session.path)!;
     await appendCoalesced(env, logAddress(session.projectId, path.messageType, session.topic), messages as SerializedMessage[]);
     return VOID;

@@ -4,11 +4,11 @@
  * never fail its delivery later.
  */
 import { z } from "zod";
-import { BadRequest, PayloadTooLarge } from "../errors";
-import { eventSchema } from "../eventsourcing/validation";
-import { checkMessage } from "../log/message-codec";
+import { PayloadTooLarge } from "../errors";
+import { checkMessage, messageShape } from "../protocol/message-check";
 import { checkedElsewhere } from "../protocol/schema-doc";
 import { stringifyJson } from "../protocol/json";
+import { parseWith } from "../validation";
 import { checkRecurrence, type Recurrence } from "./recurrence";
 import { SCHEDULE_ID_METADATA, type ScheduleEntry } from "./schedule";
 
@@ -54,8 +54,8 @@ const recurrenceSchema = z
 
 const common = {
   scheduleId: scheduleIdSchema,
-  // Checked by checkMessage, which names the field; documented as the event shape, at least as strict.
-  message: checkedElsewhere(eventSchema, "the Flux SerializedMessage to deliver").optional(),
+  // Checked by checkMessage, as every message the logs take.
+  message: checkedElsewhere(messageShape, "the Flux SerializedMessage to deliver").optional(),
   ifAbsent: z.boolean({ error: mustBe("a boolean") }).nullish(),
   recurrence: recurrenceSchema.nullish(),
 };
@@ -73,20 +73,6 @@ const fluxSchedulesSchema = z
   .array(fluxScheduleSchema, { error: mustBe("an array") })
   .max(MAX_SCHEDULES_PER_REQUEST, `must hold at most ${MAX_SCHEDULES_PER_REQUEST} schedules`);
 
-function pathOf(prefix: string, path: readonly PropertyKey[]): string {
-  let out = prefix;
-  for (const key of path) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
-  return out;
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = pathOf(prefix, issue.path);
-  throw new BadRequest(where ? `${where}: ${issue.message}` : issue.message);
-}
-
 /**
  * Checks the message and recurrence of parsed fields and builds the entry. A deadline before `now`
  * (0 and negative ones too) means due now and is stored as `now`, as Flux's schedule store gives
@@ -94,12 +80,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
  */
 function toEntry(fields: z.infer<typeof httpScheduleSchema>, where: string, now: number): ScheduleEntry {
   const messagePath = where ? `${where}.message` : "message";
-  try {
-    checkMessage(fields.message, 0);
-  } catch (e) {
-    if (e instanceof BadRequest) throw new BadRequest(e.message.replace("messages[0]", messagePath));
-    throw e;
-  }
+  checkMessage(fields.message, messagePath);
   if (fields.recurrence) checkRecurrence(fields.recurrence, now);
   const original = fields.message;
   const message = {
@@ -121,17 +102,17 @@ function toEntry(fields: z.infer<typeof httpScheduleSchema>, where: string, now:
 
 /** The entries of a Flux `Schedule` request's `messages`; throws BadRequest naming the bad field. */
 export function parseFluxSchedules(messages: unknown, now: number): ScheduleEntry[] {
-  return parse(fluxSchedulesSchema, messages, "messages").map(({ timestamp, ...fields }, i) =>
+  return parseWith(fluxSchedulesSchema, messages, "messages").map(({ timestamp, ...fields }, i) =>
     toEntry({ ...fields, deadline: timestamp }, `messages[${i}]`, now),
   );
 }
 
 /** The entry of an HTTP create body; throws BadRequest naming the bad field. */
 export function parseHttpSchedule(body: unknown, now: number): ScheduleEntry {
-  return toEntry(parse(httpScheduleSchema, body, ""), "", now);
+  return toEntry(parseWith(httpScheduleSchema, body, ""), "", now);
 }
 
 /** A scheduleId from a request field or URL; throws BadRequest when missing or malformed. */
 export function parseScheduleId(value: unknown, where = "scheduleId"): string {
-  return parse(scheduleIdSchema, value, where);
+  return parseWith(scheduleIdSchema, value, where);
 }

@@ -3,7 +3,7 @@
  * the store's typed inputs, rejecting malformed input with BadRequest.
  */
 import { z } from "zod";
-import { BadRequest } from "../errors";
+import { parseWith } from "../validation";
 import { checkedElsewhere } from "../protocol/schema-doc";
 import { parsePaths } from "./constraint-json";
 import { parseSearchQuery } from "./search-query";
@@ -64,19 +64,9 @@ const documentUpdate = z.object({
   object: z.object({}).passthrough().nullish(),
 });
 
-/** Parses with a zod schema, turning its issues into one BadRequest message. */
-export function parseWith<T>(schema: z.ZodType<T>, json: unknown, what: string): T {
-  const result = schema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new BadRequest(`Invalid ${what}: ${issue.path.join(".") || "body"}: ${issue.message}`);
-  }
-  return result.data;
-}
-
 /** SearchDocuments fields: query, sorting, maxSize, pathFilters, skip, lastHit. */
 export function parseSearchDocuments(json: unknown): SearchRequest {
-  const r = parseWith(searchDocumentsSchema, json, "search");
+  const r = parseWith(searchDocumentsSchema, json, "");
   return {
     query: parseSearchQuery(r.query),
     sorting: r.sorting ?? [],

@@ -206,7 +206,7 @@ describe("garbage is refused with an error result (finding 9)", () => {
     const notBase64 = message(1);
     notBase64.data.value = "not base64!";
     const r = await pub.request({ "@type": "append", messages: [notBase64], guarantee: "STORED" });
-    expect(r.message).toMatch(/messages\[0\]\.data\.value must be a base64 string/);
+    expect(r.message).toMatch(/messages\[0\]\.data\.value: must be a base64 string/);
 
     const text = new TextEncoder().encode(JSON.stringify({ "@type": "append", guarantee: "STORED", requestId: 77, messages: [message(1, { type: "T\u00e9" })] }));
     text[text.indexOf(0xc3)] = 0xff;

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { eventSourcingEndpoint } from "../../../src/eventsourcing/endpoint";
 import { HubError } from "../../../src/errors";
+import { appendToLog } from "../../../src/log/log-client";
 import type { FluxResult, SessionInfo } from "../../../src/protocol/endpoint";
 import { parseJson, stringifyJson } from "../../../src/protocol/json";
 import type { SerializedMessage } from "../../../src/protocol/messages";
@@ -81,14 +82,43 @@ describe("eventSourcingEndpoint: events", () => {
     const reject = (type: string, fields: Record<string, unknown>) => call("es-bad", type, fields).then(() => null, (e: HubError) => e);
     const emptyId = await reject("appendEvents", { eventBatches: [{ aggregateId: "", events: [] }] });
     expect(emptyId).toBeInstanceOf(HubError);
-    expect(emptyId!.message).toContain("eventBatches.0.aggregateId");
+    expect(emptyId!.message).toContain("eventBatches[0].aggregateId");
     expect((await reject("appendEvents", { eventBatches: null }))!.code).toBe("bad_request");
     const noData = await reject("appendEvents", { eventBatches: [{ aggregateId: "a", events: [{ metadata: {} }] }] });
-    expect(noData!.message).toContain("eventBatches.0.events.0.data");
+    expect(noData!.message).toContain("eventBatches[0].events[0].data");
     const badMeta = await reject("appendEvents", { eventBatches: [{ aggregateId: "a", events: [{ ...event(1), metadata: { n: 1 } }] }] });
     expect(badMeta!.message).toContain("metadata.n");
     expect((await reject("getEvents", { aggregateId: "a", lastSequenceNumber: -2 }))!.message).toContain("lastSequenceNumber");
     expect((await reject("getAggregateIds", { entityId: "" }))!.code).toBe("bad_request");
+  });
+});
+
+describe("eventSourcingEndpoint: events pass the log's message check", () => {
+  // Before one check served both, each of these was taken by one path and refused by the other;
+  // an event the aggregate took but the log refused stayed in the outbox for good.
+  const viaEvents = (projectId: string, e: unknown) =>
+    call(projectId, "appendEvents", { eventBatches: [{ aggregateId: "a", events: [e], storeOnly: false }], guarantee: "STORED" })
+      .then(() => "stored", (error: HubError) => error.message);
+  const viaLog = (projectId: string, e: unknown) =>
+    appendToLog(env, { projectId, type: "EVENT", topic: null }, [e]).then(() => "stored", (error: HubError) => error.message);
+
+  it("refuses what the log refuses, in the same words", async () => {
+    const refused: [unknown, string][] = [
+      [{ ...event(1), originalRevision: "2" }, "originalRevision: must be an integer"],
+      [{ ...event(1), messageId: "" }, "messageId: must not be empty"],
+      [{ ...event(1), data: { ...event(1).data, format: 5 } }, "data.format: must be a string"],
+    ];
+    for (const [e, problem] of refused) {
+      expect(await viaEvents("es-check-refused", e)).toBe(`eventBatches[0].events[0].${problem}`);
+      expect(await viaLog("es-check-refused", e)).toBe(`messages[0].${problem}`);
+    }
+  });
+
+  it("takes what the log takes, and forwards it to the EVENT log", async () => {
+    const bare = { ...event(1), data: { type: "com.example.OrderEvent", revision: null } };
+    expect(await viaEvents("es-check-taken", bare)).toBe("stored");
+    expect(await viaLog("es-check-taken", { ...bare, messageId: crypto.randomUUID() })).toBe("stored");
+    expect(await eventLogIds("es-check-taken")).toContain(bare.messageId);
   });
 });
 

@@ -55,7 +55,7 @@ describe("parseFluxSchedules", () => {
     expect(badRequest(() => parseFluxSchedules([{ scheduleId: "s", timestamp: 140737488355328, message }], NOW)))
       .toBe("messages[0].timestamp: must be an integer number of epoch milliseconds up to 140737488355327");
     expect(badRequest(() => parseFluxSchedules([{ scheduleId: "s", timestamp: NOW, message: { data: 3 } }], NOW)))
-      .toBe("messages[0].message.data must be an object");
+      .toBe("messages[0].message.data: must be an object");
     expect(badRequest(() => parseFluxSchedules("nope", NOW))).toBe("messages: must be an array");
   });
 });
@@ -73,7 +73,7 @@ describe("parseHttpSchedule", () => {
     expect(badRequest(() => parseHttpSchedule({ ...base, scheduleId: undefined }, NOW))).toBe("scheduleId: is required");
     expect(badRequest(() => parseHttpSchedule({ ...base, deadline: "tomorrow" }, NOW))).toBe("deadline: must be a number (epoch milliseconds)");
     expect(badRequest(() => parseHttpSchedule({ ...base, deadline: undefined }, NOW))).toBe("deadline: is required");
-    expect(badRequest(() => parseHttpSchedule({ ...base, message: undefined }, NOW))).toBe("message must be an object");
+    expect(badRequest(() => parseHttpSchedule({ ...base, message: undefined }, NOW))).toBe("message: must be an object");
     expect(badRequest(() => parseHttpSchedule({ ...base, recurrence: { cron: "61 * * * *" } }, NOW))).toMatch(/^invalid cron expression '61 \* \* \* \*'/);
     expect(badRequest(() => parseHttpSchedule({ ...base, recurrence: { cron: "0 9 * * *", timeZone: "Mars/Olympus" } }, NOW)))
       .toBe("unknown time zone: Mars/Olympus");
@@ -82,7 +82,7 @@ describe("parseHttpSchedule", () => {
     expect(badRequest(() => parseHttpSchedule({ ...base, recurrence: { delayMs: 5_000, cron: "* * * * *" } }, NOW)))
       .toBe("recurrence: must be either {delayMs} or {cron, timeZone}");
     expect(badRequest(() => parseHttpSchedule({ ...base, recurrence: "hourly" }, NOW))).toBe("recurrence: must be an object {delayMs} or {cron, timeZone}");
-    expect(badRequest(() => parseHttpSchedule([], NOW))).toBe("must be an object");
+    expect(badRequest(() => parseHttpSchedule([], NOW))).toBe("body: must be an object");
   });
 
   it("rejects a message over the size limit as payload_too_large", () => {

@@ -66,7 +66,7 @@ export interface ReadResultBody {
 }
 
 /** The requester side of web requests for one gateway object. */
-export class RequestGateway {
+export class WebRequester {
   private readonly pending: PendingRequests;
   /** The id of the Read in flight (sent or parked), or null when none is. */
   private reading: number | null = null;

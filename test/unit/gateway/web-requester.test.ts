@@ -1,7 +1,7 @@
 // The requester side of web requests with a fake host: one Read parked while requests are open,
 // responses matched by requestId, chunks joined, timeouts, stale results ignored.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type GatewayHost, RequestGateway } from "../../../src/gateway/request-gateway";
+import { type GatewayHost, WebRequester } from "../../../src/gateway/web-requester";
 import type { WebRequestInit } from "../../../src/gateway/web-request";
 import { stringifyJson } from "../../../src/protocol/json";
 import type { SerializedMessage } from "../../../src/protocol/messages";
@@ -34,10 +34,10 @@ function response(requestId: number, body: string, metadata: Record<string, stri
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
-describe("RequestGateway", () => {
+describe("WebRequester", () => {
   it("publishes as its client, keeps one Read parked, and answers each request from its response", async () => {
     const { host, published, reads } = fakeHost();
-    const gateway = new RequestGateway(host, { clientId: "me", consumer: "me_$proxy-request-handler" }, 30_000);
+    const gateway = new WebRequester(host, { clientId: "me", consumer: "me_$proxy-request-handler" }, 30_000);
     const first = gateway.send(GET);
     const second = gateway.send({ ...GET, url: "/y" });
     await vi.advanceTimersByTimeAsync(0);
@@ -59,7 +59,7 @@ describe("RequestGateway", () => {
 
   it("ignores results of Reads it no longer waits for, and responses to unknown requests", async () => {
     const { host, published, reads } = fakeHost();
-    const gateway = new RequestGateway(host, { clientId: "me", consumer: "c" }, 30_000);
+    const gateway = new WebRequester(host, { clientId: "me", consumer: "c" }, 30_000);
     const reply = gateway.send(GET);
     await vi.advanceTimersByTimeAsync(0);
     gateway.deliver(readResult(reads[0].requestId + 7, [response(published[0].requestId!, "stale")]));
@@ -71,7 +71,7 @@ describe("RequestGateway", () => {
 
   it("joins chunked responses and ends with the final chunk", async () => {
     const { host, published, reads } = fakeHost();
-    const gateway = new RequestGateway(host, { clientId: "me", consumer: "c" }, 30_000);
+    const gateway = new WebRequester(host, { clientId: "me", consumer: "c" }, 30_000);
     const reply = gateway.send(GET);
     await vi.advanceTimersByTimeAsync(0);
     const id = published[0].requestId!;
@@ -86,11 +86,11 @@ describe("RequestGateway", () => {
 
   it("answers 504 after the timeout and 500 when publishing fails", async () => {
     const { host } = fakeHost();
-    const gateway = new RequestGateway(host, { clientId: "me", consumer: "c" }, 5000);
+    const gateway = new WebRequester(host, { clientId: "me", consumer: "c" }, 5000);
     const reply = gateway.send(GET);
     await vi.advanceTimersByTimeAsync(5000);
     expect((await reply).status).toBe(504);
-    const failing = new RequestGateway({ ...host, publish: async () => { throw new Error("log down"); } }, { clientId: "me", consumer: "c" }, 5000);
+    const failing = new WebRequester({ ...host, publish: async () => { throw new Error("log down"); } }, { clientId: "me", consumer: "c" }, 5000);
     const error = await failing.send(GET);
     expect(error.status).toBe(500);
     expect(text(error.body)).not.toContain("log down");
@@ -99,7 +99,7 @@ describe("RequestGateway", () => {
   it("reads again after a failed Read while requests are open", async () => {
     const { host, published, reads } = fakeHost();
     let fail = true;
-    const gateway = new RequestGateway(
+    const gateway = new WebRequester(
       { ...host, read: async (s, id) => (fail ? ((fail = false), Promise.reject(new Error("consumer busy"))) : host.read(s, id)) },
       { clientId: "me", consumer: "c" },
       30_000,
