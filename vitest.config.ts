@@ -5,6 +5,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { wasmModuleVite } from "./scripts/wasm-module.mjs";
 
 const migrations = await readD1Migrations("./migrations");
 
@@ -22,6 +23,7 @@ export default defineConfig({
       },
       {
         // Examples import the SDK by its package name; in this repository that is its source.
+        plugins: [wasmModuleVite],
         resolve: { alias: { "@flux-edge/client": fileURLToPath(new URL("./src/client/index.ts", import.meta.url)) } },
         test: {
           name: "e2e",
@@ -30,6 +32,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // lz4-wasm's .wasm goes through wasmModuleVite, not to Node's loader.
+          server: { deps: { inline: ["lz4-wasm"] } },
         },
       },
     ],

@@ -4,7 +4,15 @@ declare module "murmurhash3js-revisited" {
   export default murmur;
 }
 
-// lz4js ships no types; only the block functions are used.
+// A .wasm import is the compiled module (wrangler's CompiledWasm rule; the SDK build, the e2e
+// tests and the benches load it the same way, see scripts/wasm-module.mjs).
+declare module "*.wasm" {
+  const module: WebAssembly.Module;
+  export default module;
+}
+
+// lz4js ships no types; only the block functions are used (the tests and the codecs bench compare
+// against it: it is what the SDK compressed with before).
 declare module "lz4js" {
   export function compressBound(n: number): number;
   export function compressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, hashTable: Uint32Array): number;

@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { wasmModuleEsbuild } from "../scripts/wasm-module.mjs";
 
 const root = resolve(import.meta.dirname, "..", "..");
 
@@ -32,7 +33,7 @@ export async function runBundled(entry, name, args) {
     format: "esm",
     target: "node22",
     packages: "external",
-    plugins: [ownDirname],
+    plugins: [wasmModuleEsbuild, ownDirname],
     logLevel: "error",
   });
   const { main } = await import(pathToFileURL(outfile).href);

@@ -3,6 +3,7 @@
  * one ESM file and one declaration file, so consumers need no loader and resolve no source paths.
  */
 import { defineConfig } from "tsup";
+import { wasmModuleEsbuild } from "../../scripts/wasm-module.mjs";
 
 export default defineConfig({
   entry: { index: "../../src/client/index.ts" },
@@ -14,5 +15,7 @@ export default defineConfig({
   clean: true,
   tsconfig: "tsconfig.json",
   // The runtime packages stay dependencies; `ws` is imported only under Node, at run time.
-  external: ["@msgpack/msgpack", "lz4js", "murmurhash3js-revisited", "ws"],
+  external: ["@msgpack/msgpack", "murmurhash3js-revisited", "ws"],
+  // lz4-wasm's module is embedded in the bundle, compiled where the SDK runs.
+  esbuildPlugins: [wasmModuleEsbuild],
 });

@@ -3,7 +3,8 @@
  * uncompressed length followed by one raw LZ4 block; GZIP is standard gzip and, like Flux, falls
  * back to the raw bytes when the input is not gzip.
  */
-import * as lz4 from "lz4js";
+import lz4Module from "lz4-wasm/lz4_wasm_bg.wasm";
+import { Lz4Wasm } from "./lz4-wasm";
 
 /** The compression algorithms a client can ask for with the `compression` query parameter. */
 export type Compression = "NONE" | "GZIP" | "LZ4";
@@ -14,43 +15,28 @@ export function parseCompression(value: string | null | undefined): Compression 
   return v === "NONE" || v === "GZIP" || v === "LZ4" ? v : null;
 }
 
-/**
- * lz4js's match table, kept between calls and cleared before each: allocating a fresh 256 KB one
- * cost more than compressing a small frame (it must start zeroed: lz4js misreads stale entries).
- */
-const HASH_TABLE = new Uint32Array(1 << 16);
-/** Below this, a frame is sent as one literal run: compressing it would save next to nothing. */
-const MIN_COMPRESSED = 256;
+/** The LZ4 block codec: lz4_flex as WebAssembly, 2–4× lz4js in workerd and Node (docs/performance.md). */
+const lz4 = new Lz4Wasm(lz4Module);
 
 /** Compresses bytes with the Flux LZ4 framing: big-endian length prefix + raw block. */
 export function lz4Compress(input: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + lz4.compressBound(input.length));
-  new DataView(out.buffer).setUint32(0, input.length, false);
-  const body = out.subarray(4);
-  if (input.length < MIN_COMPRESSED) return out.subarray(0, 4 + writeLiteralBlock(input, body));
-  let written: number = lz4.compressBlock(input, body, 0, input.length, HASH_TABLE.fill(0));
-  // lz4js returns 0 when it found no match; an all-literal block is still valid LZ4.
-  if (written === 0) written = writeLiteralBlock(input, body);
-  return out.subarray(0, 4 + written);
+  return lz4.compress(input);
 }
 
 /**
  * Decompresses a Flux LZ4 frame (length prefix + raw block). A claimed length over `maxBytes` is
- * refused before anything is allocated.
+ * refused before anything is allocated; a block that decodes to another length is refused too.
  */
 export function lz4Decompress(input: Uint8Array, maxBytes = 64 * 1024 * 1024): Uint8Array {
   if (input.length < 4) throw new RangeError("LZ4 frame shorter than its 4-byte length prefix");
   const length = new DataView(input.buffer, input.byteOffset, input.byteLength).getUint32(0, false);
   if (length > maxBytes) throw new TooLarge(`LZ4 frame claims ${length} bytes, more than ${maxBytes}`, () => lz4Prefix(input.subarray(4), maxBytes));
-  const out = new Uint8Array(length);
-  const written: number = lz4.decompressBlock(input, out, 4, input.length - 4, 0);
-  if (written !== length) throw new RangeError(`LZ4 frame decoded to ${written} bytes, prefix says ${length}`);
-  return out;
+  return lz4.decompress(input);
 }
 
 /**
  * The first `maxBytes` an LZ4 block decodes to, decoding no further: enough to find the requests
- * of a frame over the limit without inflating it (lz4js has no output bound). A malformed block
+ * of a frame over the limit without inflating it (lz4_flex has no output bound). A malformed block
  * yields what decoded before the fault.
  */
 function lz4Prefix(src: Uint8Array, maxBytes: number): Uint8Array {
@@ -75,21 +61,6 @@ function lz4Prefix(src: Uint8Array, maxBytes: number): Uint8Array {
     while (o < end) out[o] = out[o++ - offset];
   }
   return out.subarray(0, o);
-}
-
-function writeLiteralBlock(input: Uint8Array, out: Uint8Array): number {
-  let i = 0;
-  const n = input.length;
-  if (n >= 15) {
-    out[i++] = 0xf0;
-    let rest = n - 15;
-    for (; rest >= 255; rest -= 255) out[i++] = 255;
-    out[i++] = rest;
-  } else {
-    out[i++] = n << 4;
-  }
-  out.set(input, i);
-  return i + n;
 }
 
 async function pipe(input: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {

@@ -28,6 +28,12 @@ export function buildBundle(): string {
   return bundle;
 }
 
+/** The bundle's modules for Miniflare: wrangler's index.js and the .wasm modules it emitted beside it. */
+function bundleModules(bundle: string) {
+  const wasm = readdirSync(BUNDLE_DIR).filter((f) => f.endsWith(".wasm"));
+  return [{ type: "ESModule", path: bundle }, ...wasm.map((f) => ({ type: "CompiledWasm", path: join(BUNDLE_DIR, f) }))];
+}
+
 /** Miniflare's form of wrangler.toml's [assets]: the same folder and the same paths that reach the Worker first. */
 function assetsOptions() {
   const { assets } = unstable_readConfig({ config: join(ROOT, "wrangler.toml") }, { hideWarnings: true });
@@ -120,15 +126,15 @@ function workerdChildren(): number[] {
 
 /** Starts a hub on a free loopback port. */
 export async function startHub(options: HubOptions = {}): Promise<Hub> {
-  const scriptPath = buildBundle();
+  const bundle = buildBundle();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "flux-hub-"));
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
       port: 0,
       resourcePersistencePath: dataDir,
-      modules: true,
-      scriptPath,
+      modules: bundleModules(bundle),
+      modulesRoot: BUNDLE_DIR,
       compatibilityDate: "2026-07-01",
       compatibilityFlags: ["nodejs_compat"],
       bindings: { PARTITIONS: String(options.partitions ?? 1), ...options.vars },

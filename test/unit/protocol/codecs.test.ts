@@ -1,3 +1,4 @@
+import * as lz4js from "lz4js";
 import { describe, expect, it } from "vitest";
 import { compress, decompress, lz4Compress, lz4Decompress } from "../../../src/protocol/compression";
 import { BASE64, isBase64 } from "../../../src/protocol/base64";
@@ -17,6 +18,47 @@ describe("LZ4 frames as Flux writes them", () => {
     expect(lz4Decompress(lz4Compress(new Uint8Array(0)))).toEqual(new Uint8Array(0));
   });
 
+  it("reads lz4js's frames and writes frames lz4js reads: binary, unicode, empty, tiny, 2 MB", () => {
+    const json = bytes(JSON.stringify(Array.from({ length: 25_000 }, (_, i) => ({ i, text: `message ${i} ✓ ünïcødé 🚀`, value: "aGVsbG8=".repeat(i % 7) }))));
+    const inputs = [new Uint8Array(0), bytes("x"), bytes("ünïcødé 🚀"), crypto.getRandomValues(new Uint8Array(65_536)), new Uint8Array(100_000), json];
+    expect(json.length).toBeGreaterThan(2_000_000);
+    for (const input of inputs) {
+      expect(lz4Decompress(lz4jsFrame(input))).toEqual(input);
+      const ours = lz4Compress(input);
+      expect(new DataView(ours.buffer, ours.byteOffset).getUint32(0, false)).toBe(input.length);
+      const out = new Uint8Array(input.length);
+      expect(lz4js.decompressBlock(ours, out, 4, ours.length - 4, 0)).toBe(input.length);
+      expect(out).toEqual(input);
+    }
+  });
+
+  it("refuses a malformed block with an error and keeps working after it", () => {
+    const frame = lz4Compress(bytes("flux ".repeat(1000)));
+    const broken = frame.slice();
+    broken.fill(0xff, 8, 20);
+    expect(() => lz4Decompress(broken)).toThrow(RangeError);
+    expect(() => lz4Decompress(frame.subarray(0, frame.length - 3))).toThrow(RangeError);
+    expect(lz4Decompress(frame)).toEqual(bytes("flux ".repeat(1000)));
+  });
+
+  it("answers every mangled frame with a RangeError or the claimed length, never a trap", () => {
+    const text = bytes(JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ i, value: `payload ${i % 17}` }))));
+    const frame = lz4Compress(text);
+    let refused = 0;
+    for (let round = 0; round < 2000; round++) {
+      const mangled = frame.slice();
+      for (let k = 0; k < 1 + (round % 4); k++) mangled[4 + ((round * 7919 + k * 104729) % (mangled.length - 4))] ^= 1 + ((round + k) % 255);
+      try {
+        expect(lz4Decompress(mangled).length).toBe(text.length);
+      } catch (e) {
+        expect(e).toBeInstanceOf(RangeError);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(100);
+    expect(lz4Decompress(frame)).toEqual(text);
+  });
+
   it("rejects truncated and lying frames instead of returning garbage", () => {
     const frame = lz4Compress(bytes("x".repeat(1000)));
     expect(() => lz4Decompress(frame.subarray(0, 2))).toThrow(/prefix/);
@@ -32,6 +74,20 @@ describe("LZ4 frames as Flux writes them", () => {
     expect(await decompress(text, "NONE")).toEqual(text);
   });
 });
+
+/** A Flux LZ4 frame as lz4js writes it (what the SDK sent before lz4-wasm), all-literal when it finds no match. */
+function lz4jsFrame(input: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + lz4js.compressBound(input.length));
+  new DataView(out.buffer).setUint32(0, input.length, false);
+  const n = input.length ? lz4js.compressBlock(input, out.subarray(4), 0, input.length, new Uint32Array(1 << 16)) : 0;
+  if (n > 0) return out.subarray(0, 4 + n);
+  const head = input.length >= 15 ? [0xf0, ...Array<number>(Math.floor((input.length - 15) / 255)).fill(255), (input.length - 15) % 255] : [input.length << 4];
+  const literal = new Uint8Array(4 + head.length + input.length);
+  literal.set(out.subarray(0, 4));
+  literal.set(head, 4);
+  literal.set(input, 4 + head.length);
+  return literal;
+}
 
 describe("base64 as Flux Data carries it", () => {
   it("the fast check agrees with the pattern on every short string and on long ones", () => {
