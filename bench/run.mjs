@@ -18,6 +18,7 @@ const SUITES = [
   { name: "tracking", byDefault: true },
   { name: "peers", byDefault: false },
   { name: "profile", byDefault: false },
+  { name: "codecs", byDefault: false },
 ];
 
 const args = process.argv.slice(2);

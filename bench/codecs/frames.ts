@@ -5,7 +5,7 @@
  */
 import { encodeRequests } from "../../src/client/codec";
 import { serialize } from "../../src/client/messages";
-import { payloadPool } from "../peers/payload";
+import { payloadPool } from "../shared/payload";
 import type { Codec } from "./candidates";
 
 /** Payload sizes of the bench (bytes of each message's JSON). */

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { wasmModuleEsbuild } from "../scripts/wasm-module.mjs";
+import { wasmModuleEsbuild } from "../../scripts/wasm-module.mjs";
 
 const root = resolve(import.meta.dirname, "..", "..");
 
