@@ -253,15 +253,19 @@ export class MessageStream<T = unknown> implements AsyncIterable<FluxMessage<T>>
   async *[Symbol.asyncIterator](): AsyncGenerator<FluxMessage<T>> {
     if (this.started) throw new FluxError("invalid_argument", "a message stream can be iterated once");
     this.started = true;
+    // A batch's StorePosition and the next Read leave in the same tick, so they share one frame.
+    let committing: Promise<void> = Promise.resolve();
     try {
       while (!this.controller.signal.aborted) {
         const batch = await this.tracker.read();
+        await committing;
         if (!batch) continue;
         for (const m of batch.messages) yield m as FluxMessage<T>;
-        await this.tracker.commit(batch);
+        committing = this.tracker.commit(batch);
       }
     } finally {
       this.controller.abort();
+      await committing;
       await this.tracker.disconnect();
     }
   }
