@@ -6,7 +6,7 @@
 import { type FluxClient, connect } from "../../src/client";
 import { Endpoints, readPath } from "../../src/client/endpoints";
 import type { Logger } from "../../src/client/logger";
-import { Tracker } from "../../src/client/tracker";
+import { type MessageBatch, Tracker } from "../../src/client/tracker";
 import type { Hub } from "../../test/support/hub";
 import { Arrivals, Countdown, steady, timedRoundTrips, windowed, within } from "./flow";
 import { type PayloadPool, payload } from "../shared/payload";
@@ -37,6 +37,23 @@ function tracker(hub: Hub, projectId: string, consumer: string, id: string, last
   return { tracker: t, close: () => endpoints.close() };
 }
 
+/**
+ * Reads batch after batch until `stopped()`, handing each to `received`; a batch's StorePosition
+ * leaves in the same frame as the next Read (as the SDK's consume() sends them) and `committed`
+ * runs once it is stored.
+ */
+async function pipelined(t: Tracker, stopped: () => boolean, received: (b: MessageBatch) => unknown, committed: (b: MessageBatch) => void): Promise<void> {
+  let committing: Promise<void> = Promise.resolve();
+  while (!stopped()) {
+    const batch = await t.read();
+    await committing;
+    if (!batch) continue;
+    received(batch);
+    committing = t.commit(batch).then(() => committed(batch));
+  }
+  await committing;
+}
+
 export function hubSystem(hub: Hub): System {
   const project = (run: string) => `peers-${run}`;
   return {
@@ -61,14 +78,8 @@ export function hubSystem(hub: Hub): System {
       const controller = new AbortController();
       const trackers = Array.from({ length: consumers }, (_, k) => tracker(hub, project(run), group, `${group}-${k}`, -1n, controller.signal));
       const start = performance.now();
-      const loops = trackers.map(async ({ tracker: t }) => {
-        while (!countdown.done && !controller.signal.aborted) {
-          const batch = await t.read();
-          if (!batch) continue;
-          await t.commit(batch);
-          countdown.add(batch.messages.length);
-        }
-      });
+      // Counted once committed; each StorePosition leaves with the next Read, as in the SDK's consume().
+      const loops = trackers.map(({ tracker: t }) => pipelined(t, () => countdown.done || controller.signal.aborted, () => {}, (b) => countdown.add(b.messages.length)));
       try {
         return ((await within(120_000, `hub consume ${group}`, countdown.of(loops))) - start) / 1000;
       } finally {
@@ -80,14 +91,7 @@ export function hubSystem(hub: Hub): System {
     async latency(run, rate, seconds, size, arrivals: Arrivals) {
       const controller = new AbortController();
       const { tracker: t, close } = tracker(hub, project(run), "latency", "latency-0", -1n, controller.signal);
-      const loop = (async () => {
-        while (!controller.signal.aborted) {
-          const batch = await t.read();
-          if (!batch) continue;
-          for (const m of batch.messages) arrivals.add((m.payload as { t: number }).t);
-          await t.commit(batch);
-        }
-      })();
+      const loop = pipelined(t, () => controller.signal.aborted, (b) => b.messages.forEach((m) => arrivals.add((m.payload as { t: number }).t)), () => {});
       const c = client(hub, project(run), "bench-publisher");
       try {
         arrivals.sent = await steady(rate, seconds, 5, (from, n) =>
