@@ -7,7 +7,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { PartitionIdentity } from "../src/audit/audit-row";
 import { AuditFeed, type FeedLag } from "../src/audit/feed";
 import { AppendQueue } from "../src/log/append-queue";
-import { type AppendGroup, type AppendOutcome, type EncodedBatch, LogStore, type PartitionLag, type ReadFilter, type ReadOutcome } from "../src/log/log-store";
+import { type AppendGroup, type AppendOutcome, type EncodedBatch, LogStore, type PartitionLag, type PreparedGroup, type ReadFilter, type ReadOutcome } from "../src/log/log-store";
 import { type Lease, type LeaseAnswer, ParkedReads, type Revocation, type Service } from "../src/log/parked-reads";
 import { Watchers } from "../src/log/watchers";
 import { AppendCounts, type AppendStats } from "../src/metrics/append-counts";
@@ -25,7 +25,7 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
   private parked!: ParkedReads;
   private feed!: AuditFeed;
   private appends!: AppendCounts;
-  private queue!: AppendQueue;
+  private queue!: AppendQueue<PreparedGroup>;
   private wakeups!: Wakeups;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
@@ -43,10 +43,16 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
         later: (ms, fn) => void setTimeout(fn, ms),
       });
       this.appends = new AppendCounts(ctx.storage.sql);
-      this.queue = new AppendQueue(
-        (batches) => this.log.appendMany(batches, (group, head) => this.answerFrom(group, head)),
-        (group) => this.committed(group),
-      );
+      this.queue = new AppendQueue({
+        prepare: (batches) => this.log.prepare(batches),
+        answer: (prepared) => this.answerFrom(prepared.group, prepared.head),
+        write: (prepared) => {
+          // Answered leases leave storage with the group's write, not before their answers.
+          this.parked.flush();
+          this.log.write(prepared);
+        },
+        committed: (group) => this.committed(group),
+      });
       this.wakeups = new Wakeups(ctx.storage, await ctx.storage.getAlarm());
       const wakeups = this.wakeups;
       this.feed = await AuditFeed.open({
@@ -70,6 +76,7 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
 
   /** Reads messages after `after` that pass `filter`. */
   async read(after: bigint, maxSize: number, filter?: ReadFilter, maxScan?: number): Promise<ReadOutcome> {
+    await this.queue.settled();
     return this.log.read(after, maxSize, filter, maxScan);
   }
 
@@ -79,6 +86,9 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
    * its deadline.
    */
   async serve(lease: Lease, park: boolean): Promise<Service> {
+    // A group that answered the leases parked on it before its write must be written before this
+    // lease reads, or the lease would park past messages it never saw.
+    await this.queue.settled();
     const { service, answer } = this.parked.serve(lease, park, (after, maxSize, filter) => this.log.read(after, maxSize, filter), Date.now());
     if (answer) this.send(answer);
     this.parked.flush();
@@ -95,11 +105,13 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
 
   /** How far `positions` are behind this partition within `range`. */
   async lag(positions: (bigint | null)[], range: SegmentRange): Promise<PartitionLag> {
+    await this.queue.settled();
     return this.log.lag(positions, range);
   }
 
   /** The last index stored, or -1. */
   async head(): Promise<bigint> {
+    await this.queue.settled();
     return this.log.head;
   }
 
@@ -135,14 +147,17 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
    * can tell whether it raced an append and should read again right away.
    */
   async watch(consumer: string, after: bigint): Promise<bigint> {
+    await this.queue.settled();
     this.watchers.watch(consumer, after);
     return this.log.head;
   }
 
-  private answerFrom(group: AppendGroup, head: bigint): void {
-    if (this.parked.size === 0) return;
-    for (const answer of this.parked.offer(group.stored, head, Date.now())) this.send(answer);
-    this.parked.flush();
+  /** Answers the parked leases a group satisfies, from its messages; true when any was answered. */
+  private answerFrom(group: AppendGroup, head: bigint): boolean {
+    if (this.parked.size === 0) return false;
+    const answers = this.parked.offer(group.stored, head, Date.now());
+    for (const answer of answers) this.send(answer);
+    return answers.length > 0;
   }
 
   /** After a commit: answers the parked reads it satisfies, then wakes the watching consumers. */
@@ -156,7 +171,7 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     }
   }
 
-  /** Sends a lease's answer to its recipient; the output gate holds it until the commit is durable. */
+  /** Sends a lease's answer to its recipient. */
   private send(answer: LeaseAnswer): void {
     const { lease } = answer;
     const text = resultText(stringifyJson(leaseResult(answer)), lease.requestId as number);

@@ -3,6 +3,12 @@
  * same transaction. A commit costs about as much for one message as for a thousand, so clients
  * that send messages one by one (Flux sends a command as soon as it is issued) share commits
  * instead of queueing behind each other's.
+ *
+ * A group is prepared (given its indexes), then answers the reads parked on it, then is written.
+ * When answers were sent the write waits one turn of the event loop: the runtime's output gate holds
+ * every message that has not left when a write happens until that write is durable, so answers sent
+ * in the write's own turn would wait for it. Groups run one at a time, and {@link settled} lets
+ * reads wait until no group stands between its answers and its write.
  */
 import type { AppendGroup, AppendOutcome, EncodedBatch } from "./log-store";
 
@@ -12,38 +18,63 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-/** Queues appends and stores each group with one call to `commit`. */
-export class AppendQueue {
-  private waiting: Waiting[] = [];
+/** A group with its indexes, as the store prepared it. */
+export interface Prepared {
+  group: AppendGroup;
+}
 
-  /**
-   * @param commit stores a group in one transaction, returning an outcome per batch
-   * @param afterCommit runs once per group that stored something (waking readers, say)
-   */
-  constructor(
-    private readonly commit: (batches: EncodedBatch[]) => AppendGroup,
-    private readonly afterCommit: (group: AppendGroup) => void,
-  ) {}
+/** What the queue needs of its partition. */
+export interface GroupCommit<P extends Prepared> {
+  /** Assigns a group its indexes, writing nothing. */
+  prepare(batches: EncodedBatch[]): P;
+  /** Answers what the group satisfies; true when an answer was sent. */
+  answer(prepared: P): boolean;
+  /** Writes the group in one transaction (throws if it fails). */
+  write(prepared: P): void;
+  /** Runs once per group that stored something (waking readers, say). */
+  committed(group: AppendGroup): void;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Queues appends and commits each group through `commit`, one group at a time. */
+export class AppendQueue<P extends Prepared> {
+  private waiting: Waiting[] = [];
+  /** Set while a group is being committed. */
+  private busy: Promise<void> | null = null;
+
+  constructor(private readonly commit: GroupCommit<P>) {}
 
   /** Resolves with the batch's outcome once its group is stored. */
   submit(batch: EncodedBatch): Promise<AppendOutcome> {
     return new Promise((resolve, reject) => {
       // The first append of a group waits one turn of the event loop for the appends queued behind it.
-      if (this.waiting.push({ batch, resolve, reject }) === 1) setTimeout(() => this.flush(), 0);
+      if (this.waiting.push({ batch, resolve, reject }) === 1 && !this.busy) setTimeout(() => void this.flush(), 0);
     });
   }
 
-  private flush(): void {
+  /** Resolves once no group has answered reads without being written (a read then sees every index handed out). */
+  async settled(): Promise<void> {
+    while (this.busy) await this.busy;
+  }
+
+  private async flush(): Promise<void> {
     const group = this.waiting;
     this.waiting = [];
-    let stored: AppendGroup;
+    let release!: () => void;
+    this.busy = new Promise((resolve) => (release = resolve));
     try {
-      stored = this.commit(group.map((w) => w.batch));
+      const prepared = this.commit.prepare(group.map((w) => w.batch));
+      if (this.commit.answer(prepared)) await nextTurn();
+      this.commit.write(prepared);
+      group.forEach((w, i) => w.resolve(prepared.group.outcomes[i]));
+      if (prepared.group.stored.length > 0) this.commit.committed(prepared.group);
     } catch (e) {
       for (const w of group) w.reject(e);
-      return;
+    } finally {
+      this.busy = null;
+      release();
+      if (this.waiting.length > 0) setTimeout(() => void this.flush(), 0);
     }
-    group.forEach((w, i) => w.resolve(stored.outcomes[i]));
-    if (stored.stored.length > 0) this.afterCommit(stored);
   }
 }

@@ -69,6 +69,17 @@ export interface AppendGroup {
   stored: StoredMessage[];
 }
 
+/** A group with its indexes, not yet written ({@link LogStore.prepare}). */
+export interface PreparedGroup {
+  group: AppendGroup;
+  /** The group's last index: the head once it is written. */
+  head: bigint;
+  /** @internal */
+  now: number;
+  /** @internal */
+  pending: Pending;
+}
+
 /** Which messages a read wants. Everything is optional; omitted parts do not filter. */
 export interface ReadFilter {
   /** Only these segments. */
@@ -204,28 +215,40 @@ export class LogStore {
 
   /**
    * Stores several batches in one transaction (group commit: one commit for appends that arrived
-   * together), each with its own outcome. Memory (head, dedupe window) changes only once the
-   * transaction has committed. `beforeWrite` sees the messages with their indexes before they are
-   * written (parked reads are answered from it); if the write then fails, those indexes are never
-   * handed out again, so no reader that saw one can skip a later message carrying it.
+   * together), each with its own outcome: {@link prepare} then {@link write}. `beforeWrite` sees
+   * the messages with their indexes before they are written.
    */
   appendMany(batches: EncodedBatch[], beforeWrite?: (group: AppendGroup, head: bigint) => void): AppendGroup {
+    const prepared = this.prepare(batches);
+    beforeWrite?.(prepared.group, prepared.head);
+    this.write(prepared);
+    return prepared.group;
+  }
+
+  /**
+   * Assigns a group its indexes and lays out its rows, writing nothing: parked reads can be answered
+   * from it before {@link write}. Its indexes are handed out for good, so if the write then fails no
+   * reader that saw one can skip a later message carrying it. Groups are written in the order they
+   * are prepared, one prepared at a time.
+   */
+  prepare(batches: EncodedBatch[]): PreparedGroup {
     const now = this.now();
     this.expireDedupe(now);
     const pending: Pending = { lastIndex: this.clock, ids: new Set<string>(), stored: [], rows: [] };
     const outcomes = batches.map((batch) => this.planBatch(batch, now, pending));
-    const group = { outcomes, stored: pending.stored };
-    if (beforeWrite) {
-      this.clock = pending.lastIndex;
-      beforeWrite(group, pending.lastIndex);
-    }
+    this.clock = pending.lastIndex;
+    return { group: { outcomes, stored: pending.stored }, head: pending.lastIndex, now, pending };
+  }
+
+  /** Writes a prepared group in one transaction; memory (head, dedupe window) changes only once it committed. */
+  write(prepared: PreparedGroup): void {
+    const { pending, now } = prepared;
     this.storage.transactionSync(() => {
       for (const row of pending.rows) this.storage.sql.exec("INSERT INTO batches (first_index, last_index, segments, message_ids, types, targets, message_keys, messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ...row);
       this.purgeExpired(now);
     });
-    this.lastIndex = this.clock = pending.lastIndex;
+    this.lastIndex = pending.lastIndex;
     for (const id of pending.ids) this.recentIds.set(id, now);
-    return group;
   }
 
   /** Assigns a batch its indexes and lays out its rows (written by the caller, in one transaction). */

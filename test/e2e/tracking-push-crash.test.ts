@@ -43,12 +43,17 @@ describe("pushed batches survive a crash", () => {
     const seen = new Set<number>();
     let stopped = false;
     let lastIndex: unknown = -1;
+    // The reader stores each batch's position in the frame of its next Read, as the SDK does.
     const reading = (async () => {
+      let store: Record<string, unknown> | null = null;
       while (!stopped) {
-        const r = await reader.request(readRequest("push-stream", "t1", { lastIndex, maxTimeout: 2000 }), 5_000).catch(() => null);
+        const requests = [...(store ? [store] : []), readRequest("push-stream", "t1", { lastIndex, maxTimeout: 2000 })];
+        const ids = await reader.send(...requests).catch(() => null);
+        const r = ids && (await reader.result(ids[ids.length - 1], 5_000).catch(() => null));
         if (!r?.messageBatch) break;
         for (const m of r.messageBatch.messages) seen.add(payloadOf(m));
         lastIndex = r.messageBatch.lastIndex ?? lastIndex;
+        store = r.messageBatch.messages.length > 0 ? { "@type": "storePosition", consumer: "push-stream", segment: r.messageBatch.segment, lastIndex, guarantee: "STORED" } : null;
         reader.received.length = 0;
       }
     })();
@@ -73,6 +78,17 @@ describe("pushed batches survive a crash", () => {
     // message is in the log (a push may go out before its commit is durable; the ack never does).
     expect(seen.size).toBeGreaterThan(0);
     for (const n of acked) expect(stored.has(n)).toBe(true);
-    await check.close();
+    // Resuming from its stored position, the consumer skips nothing the log holds: what it was
+    // pushed before the crash and what it reads now cover every stored message.
+    const resumed = await FluxSocket.open(second.wsUrl, "tracking/readevent", { clientId: "reader" });
+    for (let caughtUp = false; !caughtUp; ) {
+      const batch = (await resumed.request(readRequest("push-stream", "t2", { maxTimeout: 200 }), 5_000)).messageBatch;
+      for (const m of batch.messages) seen.add(payloadOf(m));
+      if (batch.messages.length > 0) await resumed.request({ "@type": "storePosition", consumer: "push-stream", segment: batch.segment, lastIndex: batch.lastIndex, guarantee: "STORED" });
+      caughtUp = batch.messages.length === 0;
+      resumed.received.length = 0;
+    }
+    for (const n of stored) expect(seen.has(n)).toBe(true);
+    await Promise.all([check.close(), resumed.close()]);
   });
 });
