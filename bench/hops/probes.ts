@@ -6,7 +6,7 @@
  * another socket (the commit and the push); and the full query → handler → result round trip.
  */
 import { connect } from "../../src/client";
-import { FluxSocket, message } from "../../test/support/flux-socket";
+import { FluxSocket, message, payloadOf } from "../../test/support/flux-socket";
 import { readRequest } from "../../test/support/tracking";
 import { checked } from "../shared/consume";
 import { lanes, startQueryRig } from "../shared/query";
@@ -28,18 +28,29 @@ export async function probeHops(wsUrl: string, projectId: string, count: number)
     const session = await timed(() => reader.request({ "@type": "nothingLikeThis" }));
     const consumer = await timed(() => reader.request({ "@type": "getPosition", consumer: "hops" }));
     const append = await timed(async () => checked(await publisher.request({ "@type": "append", messages: [message({ n: 1 })], guarantee: "STORED" }), "append"));
-    // A Read parked on `other`, answered by a SENT append from `publisher`.
+    // A Read parked on `other`, answered by a SENT append from `publisher`. Every batch's position
+    // is stored before the next Read, so that Read parks, and each batch must carry the message just
+    // published (a stale one would time nothing).
+    const store = async (batch: { segment: unknown; lastIndex: unknown }) =>
+      batch.lastIndex === null ? undefined : checked(await other.request({ "@type": "storePosition", consumer: "hops-push", segment: batch.segment, lastIndex: batch.lastIndex, guarantee: "STORED" }), "storePosition");
     let lastIndex: unknown = null;
-    const first = checked(await other.request(readRequest("hops-push", "hops-push-0", { maxTimeout: 50 })), "read").messageBatch;
-    lastIndex = first.lastIndex ?? lastIndex;
+    for (let caughtUp = false; !caughtUp; ) {
+      const batch = checked(await other.request(readRequest("hops-push", "hops-push-0", { lastIndex, maxTimeout: 50 })), "read").messageBatch;
+      await store(batch);
+      lastIndex = batch.lastIndex ?? lastIndex;
+      caughtUp = batch.messages.length === 0;
+    }
+    let sent = 0;
     const push = await lanes(count, 1, async () => {
       const read = other.request(readRequest("hops-push", "hops-push-0", { lastIndex, maxTimeout: 5000 }), 10_000);
       await new Promise((r) => setTimeout(r, 5));
+      const n = ++sent;
       const start = performance.now();
-      await publisher.send({ "@type": "append", messages: [message({ n: 2 })], guarantee: "SENT" });
+      await publisher.send({ "@type": "append", messages: [message({ push: n })], guarantee: "SENT" });
       const batch = checked(await read, "read").messageBatch;
       const took = performance.now() - start;
-      await other.request({ "@type": "storePosition", consumer: "hops-push", segment: batch.segment, lastIndex: batch.lastIndex, guarantee: "STORED" });
+      if (batch.messages.length !== 1 || payloadOf(batch.messages[0]).push !== n) throw new Error(`push probe: the Read was answered with ${batch.messages.length} other message(s), not the one just published`);
+      await store(batch);
       lastIndex = batch.lastIndex ?? lastIndex;
       return took;
     });
