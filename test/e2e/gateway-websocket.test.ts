@@ -172,8 +172,10 @@ describe("browser WebSockets through the hub", () => {
     const handler = await Handler.start("chat-4");
     const b = browser(`${hub.wsUrl}/web/private?projectId=chat-4`);
     const handshake = await handler.next();
+    // Expected before the answer goes out: the refusal can arrive before respond() resolves.
+    const refused = expect(b.opened).rejects.toThrow("upgrade refused: 403");
     await handler.respond({ target: handshake.source, requestId: handshake.requestId, data: { value: b64("no"), type: null, revision: 0 }, metadata: { status: "403" } });
-    await expect(b.opened).rejects.toThrow("upgrade refused: 403");
+    await refused;
     await handler.close();
   });
 });
