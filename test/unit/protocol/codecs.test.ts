@@ -108,6 +108,22 @@ describe("BigInt-safe JSON", () => {
     expect(v.float).toBe(1.5);
   });
 
+  it("parses the same as a reviver would, for inputs that break pairing numbers with their text", () => {
+    const revived = (text: string) =>
+      JSON.parse(text, (_k, v, context?: { source?: string }) => (typeof v === "number" && !Number.isSafeInteger(v) && /^-?\d+$/.test(context?.source ?? "") ? BigInt(context!.source!) : v));
+    const inputs = [
+      '{"messages":[{"index":117687334689767425,"segment":3,"data":{"value":"MTIzNDU2Nzg5MDEyMzQ1Njc4OQ=="}},{"index":117687334689767426,"t":1.5e300}],"lastIndex":117687334689767426}',
+      '{"s":"a \\"quoted\\" 12345678901234567890 inside","n":12345678901234567890,"e":-1.25E-7,"z":-0}',
+      '{"2":1,"b":12345678901234567890,"1":98765432109876543210}',
+      '{"a":"x","b":123456789012345678901,"a":7}',
+      '{"a":[[1,[2,[12345678901234567890]]],{"b":{"c":-98765432109876543210}}],"d":1234567890123456}',
+      '{"__proto__":12345678901234567890,"k":1}',
+      '[12345678901234567890, 1e16, 12345678901234567.5, "\\\\", 99999999999999999999]',
+    ];
+    for (const text of inputs) expect(parseJson(text)).toEqual(revived(text));
+    expect((parseJson(inputs[0]) as { messages: { index: bigint }[] }).messages[1].index).toBe(117687334689767426n);
+  });
+
   it("writes bigints as exact JSON numbers and embeds raw JSON verbatim", () => {
     expect(stringifyJson({ index: 117687334689767425n, n: 1 })).toBe('{"index":117687334689767425,"n":1}');
     expect(stringifyJson({ messages: new RawJson('[{"a":1},{"b":"x"}]'), lastIndex: 2n ** 60n })).toBe(
