@@ -1,12 +1,14 @@
 /**
  * The hub through its own Node SDK (src/client): Appends of 1,000 messages with guarantee STORED,
  * trackers that Read and StorePosition per batch, and query → handler → RESULT request/response.
- * Every run is its own project, so its logs start empty.
+ * Every run is its own project, so its logs start empty. Frames are LZ4 (Flux's default) unless
+ * the suite runs with `--compression NONE`.
  */
 import { type FluxClient, connect } from "../../src/client";
 import { Endpoints, readPath } from "../../src/client/endpoints";
 import type { Logger } from "../../src/client/logger";
 import { type MessageBatch, Tracker } from "../../src/client/tracker";
+import type { Compression } from "../../src/protocol/compression";
 import type { Hub } from "../../test/support/hub";
 import { Arrivals, Countdown, steady, timedRoundTrips, windowed, within } from "./flow";
 import { type PayloadPool, payload } from "../shared/payload";
@@ -18,12 +20,18 @@ const logger: Logger = {
   error: (m, ...d) => process.stderr.write(`bench: hub client: ${m} ${d.map(String).join(" ")}\n`),
 };
 
-const client = (hub: Hub, projectId: string, clientName: string): FluxClient => connect({ url: hub.wsUrl, projectId, clientName, logger });
+/** Where the bench's clients connect, and how they compress frames. */
+interface Target {
+  wsUrl: string;
+  compression: Compression;
+}
+
+const client = (hub: Target, projectId: string, clientName: string): FluxClient => connect({ url: hub.wsUrl, projectId, clientName, logger, compression: hub.compression });
 
 /** A tracker on the EVENT log of `projectId` (the SDK's own Tracker, Read + StorePosition). */
-function tracker(hub: Hub, projectId: string, consumer: string, id: string, lastIndex: bigint | null, signal: AbortSignal) {
+function tracker(hub: Target, projectId: string, consumer: string, id: string, lastIndex: bigint | null, signal: AbortSignal) {
   const endpoints = new Endpoints({
-    url: hub.wsUrl, projectId, clientName: "bench-consumer", clientId: id, compression: "LZ4", logger, pingIntervalMs: 10_000, pingTimeoutMs: 5_000, timeoutMs: 30_000,
+    url: hub.wsUrl, projectId, clientName: "bench-consumer", clientId: id, compression: hub.compression, logger, pingIntervalMs: 10_000, pingTimeoutMs: 5_000, timeoutMs: 30_000,
   });
   const t = new Tracker(
     endpoints.connection(readPath("EVENT")),
@@ -54,7 +62,8 @@ async function pipelined(t: Tracker, stopped: () => boolean, received: (b: Messa
   await committing;
 }
 
-export function hubSystem(hub: Hub): System {
+export function hubSystem(running: Hub, compression: Compression = "LZ4"): System {
+  const hub: Target = { wsUrl: running.wsUrl, compression };
   const project = (run: string) => `peers-${run}`;
   return {
     id: "hub",

@@ -9,7 +9,7 @@
  * deleted, also on failure or Ctrl-C. Flags: `--quick` (smaller runs, 3 rounds, about 2 minutes),
  * `--backlog N` (messages in the consume backlog; default 100,000), `--rounds N` (default 5),
  * `--budget SECONDS` (default 480, 150 with --quick): rounds stop early once the next would not
- * fit, keeping at least three.
+ * fit, keeping at least three; `--compression NONE|GZIP` (the hub's frames; default LZ4, Flux's).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -17,7 +17,8 @@ import { join, resolve } from "node:path";
 import { startHub } from "../../test/support/hub";
 import { Progress } from "../shared/progress";
 import { percentile } from "../shared/stats";
-import { type RoundWork, type SuiteContext, option, rotated, runRounds, runSuite } from "../shared/suite";
+import type { Compression } from "../../src/protocol/compression";
+import { type RoundWork, SetupError, type SuiteContext, option, rotated, runRounds, runSuite } from "../shared/suite";
 import { FLOOR_SHAPES, startFloor } from "./floor";
 import { hubSystem } from "./hub";
 import { natsSystem } from "./nats";
@@ -46,6 +47,8 @@ function versions(): Record<string, string> {
 async function measure(ctx: SuiteContext): Promise<PeerFigures> {
   const rounds = ctx.rounds(3, 5);
   const budget = ctx.budget(150, 480);
+  const compression = (option(ctx.args, "--compression") ?? "LZ4") as Compression;
+  if (!["LZ4", "NONE", "GZIP"].includes(compression)) throw new SetupError(`--compression must be LZ4, NONE or GZIP, not ${compression}`);
   ensureInstalled();
   ctx.note("starting nats-server (JetStream, file store) and redis-server (appendonly) on loopback, and the hub");
   const [nats, redis] = [await startNats(), await startRedis()];
@@ -53,7 +56,7 @@ async function measure(ctx: SuiteContext): Promise<PeerFigures> {
   ctx.closing(() => nats.stop());
   const hub = await startHub({ partitions: PARTITIONS });
   ctx.closing(() => hub.dispose());
-  const systems = [hubSystem(hub), await natsSystem(nats.port), await redisSystem(redis.port)];
+  const systems = [hubSystem(hub, compression), await natsSystem(nats.port), await redisSystem(redis.port)];
   for (const s of systems) ctx.closing(() => s.close());
   const floor = await startFloor();
   ctx.closing(() => floor.dispose());
@@ -87,7 +90,7 @@ async function measure(ctx: SuiteContext): Promise<PeerFigures> {
   // Workload after workload, the three systems of each in an order rotating per round; the floor last.
   const recorded = await runRounds(all, rounds, budget - (performance.now() - ctx.started), progress, (_, r) => [...work.flatMap((bySystem) => rotated(bySystem, r)), ...floorWork]);
   progress.end();
-  return { rounds: recorded, sizes: n, versions: versions(), metrics: summarise(samples), floors: summariseFloors(floors, samples) };
+  return { rounds: recorded, sizes: n, compression, versions: versions(), metrics: summarise(samples), floors: summariseFloors(floors, samples) };
 }
 
 export function main(args: string[]): Promise<number> {
