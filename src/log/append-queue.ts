@@ -7,8 +7,10 @@
  * A group is prepared (given its indexes), then answers the reads parked on it, then is written.
  * When answers were sent the write waits one turn of the event loop: the runtime's output gate holds
  * every message that has not left when a write happens until that write is durable, so answers sent
- * in the write's own turn would wait for it. Groups run one at a time, and {@link settled} lets
- * reads wait until no group stands between its answers and its write.
+ * in the write's own turn would wait for it. A group that may not be seen before it is durable
+ * ({@link Prepared.early} false) is written first and answered after, in the write's turn, so the
+ * gate holds its answers. Groups run one at a time, and {@link settled} lets reads wait until no
+ * group stands between its answers and its write.
  */
 import type { AppendGroup, AppendOutcome, EncodedBatch } from "./log-store";
 
@@ -21,6 +23,8 @@ interface Waiting {
 /** A group with its indexes, as the store prepared it. */
 export interface Prepared {
   group: AppendGroup;
+  /** Whether readers may be answered before the group is durable. */
+  early: boolean;
 }
 
 /** What the queue needs of its partition. */
@@ -63,14 +67,28 @@ export class AppendQueue<P extends Prepared> {
     this.waiting = [];
     let release!: () => void;
     this.busy = new Promise((resolve) => (release = resolve));
+    let stored: AppendGroup | null = null;
     try {
       const prepared = this.commit.prepare(group.map((w) => w.batch));
-      if (this.commit.answer(prepared)) await nextTurn();
-      this.commit.write(prepared);
-      group.forEach((w, i) => w.resolve(prepared.group.outcomes[i]));
-      if (prepared.group.stored.length > 0) this.commit.committed(prepared.group);
+      if (!prepared.early) {
+        this.commit.write(prepared);
+        this.commit.answer(prepared);
+      } else {
+        if (this.commit.answer(prepared)) await nextTurn();
+        this.commit.write(prepared);
+      }
+      stored = prepared.group;
     } catch (e) {
       for (const w of group) w.reject(e);
+    }
+    try {
+      if (stored) {
+        const outcomes = stored.outcomes;
+        group.forEach((w, i) => w.resolve(outcomes[i]));
+        if (stored.stored.length > 0) this.commit.committed(stored);
+      }
+    } catch (e) {
+      console.warn("after a commit", e);
     } finally {
       this.busy = null;
       release();

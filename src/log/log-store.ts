@@ -74,6 +74,13 @@ export interface PreparedGroup {
   group: AppendGroup;
   /** The group's last index: the head once it is written. */
   head: bigint;
+  /**
+   * Whether readers may see the group before it is durable: only when every index comes from the
+   * clock. After a crash loses such a group the clock restarts past it, so no later message can
+   * take an index at or below one a reader saw; an index a client requested (a schedule's deadline)
+   * could, and a reader that stored the lost one as its position would skip it.
+   */
+  early: boolean;
   /** @internal */
   now: number;
   /** @internal */
@@ -237,7 +244,8 @@ export class LogStore {
     const pending: Pending = { lastIndex: this.clock, ids: new Set<string>(), stored: [], rows: [] };
     const outcomes = batches.map((batch) => this.planBatch(batch, now, pending));
     this.clock = pending.lastIndex;
-    return { group: { outcomes, stored: pending.stored }, head: pending.lastIndex, now, pending };
+    const early = batches.every((b) => !b.requestedIndexes);
+    return { group: { outcomes, stored: pending.stored }, head: pending.lastIndex, early, now, pending };
   }
 
   /** Writes a prepared group in one transaction; memory (head, dedupe window) changes only once it committed. */
@@ -247,7 +255,8 @@ export class LogStore {
       for (const row of pending.rows) this.storage.sql.exec("INSERT INTO batches (first_index, last_index, segments, message_ids, types, targets, message_keys, messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ...row);
       this.purgeExpired(now);
     });
-    this.lastIndex = pending.lastIndex;
+    // A group of duplicates only stores nothing: the head stays where the last stored message is.
+    if (pending.rows.length > 0) this.lastIndex = pending.lastIndex;
     for (const id of pending.ids) this.recentIds.set(id, now);
   }
 

@@ -59,6 +59,19 @@ describe("AppendQueue", () => {
   });
 });
 
+describe("AppendQueue with requested indexes", () => {
+  it("writes a group whose indexes a client asked for before answering its reads (the gate then holds the answers until durable)", async () => {
+    const stub = env.LOG_PARTITION.get(env.LOG_PARTITION.idFromName(crypto.randomUUID()));
+    await runInDurableObject(stub, async (_: LogPartition, state) => {
+      const store = new LogStore(state.storage, { dedupeWindowMillis: 60_000 });
+      const { queue, steps } = recordingQueue(store, () => true);
+      const scheduled = { ...batchOf("s"), requestedIndexes: [BigInt(Date.now() + 60_000) << 16n] };
+      expect((await queue.submit(scheduled)).stored).toBe(1);
+      expect(steps).toEqual(["prepare 1", "write", "answer"]);
+    });
+  });
+});
+
 describe("LogPartition between a group's answers and its write", () => {
   const lease = (trackerId: string) => ({
     consumer: "c", trackerId, epoch: 1, recipient: { sessionId: `gone-${trackerId}`, deliverTo: "session" as const }, requestId: 7,
