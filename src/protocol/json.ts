@@ -28,26 +28,44 @@ export function parseJson(text: string): unknown {
   return withExactIntegers(text) ?? JSON.parse(text, reviveBigInts as (key: string, value: unknown) => unknown);
 }
 
-/** A JSON string or number token (strings are matched whole so that digits inside them are skipped). */
-const TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
-/** A key that JavaScript objects order before the others (an array index). */
-const INDEX_KEY = /"\d+"\s*:/;
+/**
+ * A JSON string or number token (strings are matched whole so that digits inside them are skipped;
+ * the unrolled string pattern keeps long strings from exhausting the regex engine's stack).
+ */
+const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+/** An array-index key, which JavaScript objects order before their other keys. */
+const INDEX_KEY = /^\d+$/;
 
 /**
  * The fast exact parse: a plain parse, then each number the parse rounded is replaced by the bigint
  * its text spells, pairing parsed numbers with the text's number tokens in document order. A
  * reviver is called for every value and made a 1,000-message batch 4x slower to parse; this is
  * about 2x a plain parse. The pairing needs objects to keep their keys in document order, which
- * array-index keys break, and one value per key; every pair is checked, and when one fails (or the
- * counts differ) it returns undefined and the caller uses the reviver.
+ * array-index keys break, and one value per key (the parse keeps as many keys as the text has);
+ * every pair is also checked, and when anything fails it returns undefined for the reviver.
  */
 function withExactIntegers(text: string): unknown {
-  if (INDEX_KEY.test(text)) return undefined;
-  const value: unknown = JSON.parse(text);
+  let value: unknown;
   const numbers: string[] = [];
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) if (m[0].charCodeAt(0) !== 34) numbers.push(m[0]);
+  let keysInText = 0;
+  try {
+    value = JSON.parse(text);
+    TOKEN.lastIndex = 0;
+    for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
+      if (m[0].charCodeAt(0) !== 34) {
+        numbers.push(m[0]);
+        continue;
+      }
+      // A string followed by a colon is a key.
+      let after = TOKEN.lastIndex;
+      while (after < text.length && text.charCodeAt(after) <= 32) after++;
+      if (text.charCodeAt(after) === 58) keysInText++;
+    }
+  } catch {
+    return undefined;
+  }
   let next = 0;
+  let keys = 0;
   let paired = true;
   const exact = (v: unknown): unknown => {
     if (typeof v === "number") {
@@ -62,6 +80,8 @@ function withExactIntegers(text: string): unknown {
     } else {
       const o = v as Record<string, unknown>;
       for (const key of Object.keys(o)) {
+        keys++;
+        if (INDEX_KEY.test(key)) paired = false;
         const before = o[key];
         const after = exact(before);
         // Assigning "__proto__" would set the prototype, not the key: leave that to the reviver.
@@ -71,7 +91,7 @@ function withExactIntegers(text: string): unknown {
     return v;
   };
   const result = exact(value);
-  return paired && next === numbers.length ? result : undefined;
+  return paired && next === numbers.length && keys === keysInText ? result : undefined;
 }
 
 let rawTexts: string[] | null = null;

@@ -119,9 +119,16 @@ describe("BigInt-safe JSON", () => {
       '{"a":[[1,[2,[12345678901234567890]]],{"b":{"c":-98765432109876543210}}],"d":1234567890123456}',
       '{"__proto__":12345678901234567890,"k":1}',
       '[12345678901234567890, 1e16, 12345678901234567.5, "\\\\", 99999999999999999999]',
+      // A repeated key whose first value holds no number, and an array-index key written escaped.
+      '{"a":"s","b":12345678901234567890,"a":12345678901234567891}',
+      '{"b":12345678901234567890,"\\u0031":12345678901234567891}',
+      '{ "k" : 12345678901234567890 , "l" :\n [ 1 , 12345678901234567891 ] }',
     ];
     for (const text of inputs) expect(parseJson(text)).toEqual(revived(text));
     expect((parseJson(inputs[0]) as { messages: { index: bigint }[] }).messages[1].index).toBe(117687334689767426n);
+    // A string longer than the regex engine's stack would hold, beside a long number.
+    const long = `{"n":12345678901234567890,"s":"${"x".repeat(9_000_000)}"}`;
+    expect((parseJson(long) as { n: bigint }).n).toBe(12345678901234567890n);
   });
 
   it("writes bigints as exact JSON numbers and embeds raw JSON verbatim", () => {
