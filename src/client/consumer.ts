@@ -259,7 +259,8 @@ export class MessageStream<T = unknown> implements AsyncIterable<FluxMessage<T>>
       while (!this.controller.signal.aborted) {
         const batch = await this.tracker.read();
         await committing;
-        if (!batch) continue;
+        // Stopped while the previous batch was being committed: this one is not handed out.
+        if (!batch || this.controller.signal.aborted) continue;
         for (const m of batch.messages) yield m as FluxMessage<T>;
         committing = this.tracker.commit(batch);
       }
