@@ -46,17 +46,14 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
       this.queue = new AppendQueue({
         prepare: (batches) => this.log.prepare(batches),
         answer: (prepared) => this.answerFrom(prepared.group, prepared.head),
-        write: (prepared) => {
-          // Answered leases leave storage with the group's write, not before their answers.
-          this.parked.flush();
-          this.log.write(prepared);
-        },
+        write: (prepared) => this.log.write(prepared),
         committed: (group) => this.committed(group),
       });
       this.wakeups = new Wakeups(ctx.storage, await ctx.storage.getAlarm());
       const wakeups = this.wakeups;
       this.feed = await AuditFeed.open({
-        storage: { sql: ctx.storage.sql, getAlarm: () => ctx.storage.getAlarm(), setAlarm: (at) => wakeups.set("feed", Number(at)) },
+        // The alarm may be a lease's: the feed asks the wake-up table for its own, which skips needless writes.
+        storage: { sql: ctx.storage.sql, getAlarm: async () => null, setAlarm: (at) => wakeups.set("feed", Number(at)) },
         log: this.log,
         db: env.DB,
       });
@@ -162,6 +159,8 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
 
   /** After a commit: answers the parked reads it satisfies, then wakes the watching consumers. */
   private committed(group: AppendGroup): void {
+    // Answered leases leave storage in the write's turn, after their answers have left.
+    this.parked.flush();
     this.appends.count(group.stored.length, group.outcomes.filter((o) => o.stored > 0).length);
     for (const name of this.watchers.takeDue(this.log.head)) {
       // Not awaited: the append is acknowledged without waiting for consumers.

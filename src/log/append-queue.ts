@@ -72,7 +72,12 @@ export class AppendQueue<P extends Prepared> {
       const prepared = this.commit.prepare(group.map((w) => w.batch));
       if (!prepared.early) {
         this.commit.write(prepared);
-        this.commit.answer(prepared);
+        // Stored is stored: a failure answering readers must not fail the appends.
+        try {
+          this.commit.answer(prepared);
+        } catch (e) {
+          console.warn("answering reads after a commit", e);
+        }
       } else {
         if (this.commit.answer(prepared)) await nextTurn();
         this.commit.write(prepared);
