@@ -68,17 +68,20 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
   /** Sends a result produced elsewhere (a parked Read answered by its Consumer). */
   async deliver(result: string): Promise<boolean> {
     const ws = this.ctx.getWebSockets()[0];
-    if (!ws || !(await mayContinue(ws, this.env.DB))) return false;
-    const { compression } = ws.deserializeAttachment() as SessionAttachment;
-    ws.send(await encodeFrame([result], compression));
+    if (!ws) return false;
+    const attachment = ws.deserializeAttachment() as SessionAttachment;
+    if (!(await mayContinue(ws, attachment, this.env.DB))) return false;
+    ws.send(await encodeFrame([result], attachment.compression));
     return true;
   }
 
   private async handleFrame(ws: WebSocket, message: ArrayBuffer | string): Promise<void> {
-    if (!(await mayContinue(ws, this.env.DB))) return;
-    const { info, compression } = ws.deserializeAttachment() as SessionAttachment;
+    const attachment = ws.deserializeAttachment() as SessionAttachment;
+    const { info, compression } = attachment;
     let results: string[];
     try {
+      // Inside the try: a failing key check answers the frame with an error, the socket stays open.
+      if (!(await mayContinue(ws, attachment, this.env.DB))) return;
       const requests = await decodeFrame(message, compression);
       this.trackers.note(info, requests);
       results = await dispatch(requests, endpointFor(info.path)!, info, this.env);

@@ -11,11 +11,10 @@ import type { SessionAttachment } from "./session-info";
 export const KEYS_REQUIRED = { code: 1008, reason: "the hub now requires an API key: reconnect with one" } as const;
 
 /**
- * Whether the session on `ws` may go on. When it holds no key and the hub is closed, the socket is
- * closed with KEYS_REQUIRED and the answer is false.
+ * Whether the session on `ws` (whose attachment the caller has read) may go on. When it holds no
+ * key and the hub is closed, the socket is closed with KEYS_REQUIRED and the answer is false.
  */
-export async function mayContinue(ws: WebSocket, db: D1Database): Promise<boolean> {
-  const { keyId } = ws.deserializeAttachment() as SessionAttachment;
+export async function mayContinue(ws: WebSocket, { keyId }: SessionAttachment, db: D1Database): Promise<boolean> {
   if (keyId || (await hubIsOpen(db))) return true;
   closeForKeys(ws);
   return false;
