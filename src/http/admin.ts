@@ -80,8 +80,10 @@ export const adminRoutes = new Hono<HubEnv>()
       await insertKey(c.env.DB, key);
       noteKeyCreated();
       rememberKey(key);
-      // The first key closes the hub: sessions that opened without one must not outlive it.
-      if (wasOpen) await closeKeylessSessions(c.env);
+      // The first key closes the hub: sessions that opened without one must not outlive it. The key
+      // is stored either way, so a failure here is logged, not answered: each keyless session also
+      // re-checks before its next frame.
+      if (wasOpen) await closeKeylessSessions(c.env).catch((e: unknown) => console.warn("closing keyless sessions failed", e));
       return c.json({ ...view(key), key: plaintext }, 201);
     },
   )

@@ -169,7 +169,7 @@ export class SearchStore {
   /** The project's collections that hold documents, with how many (by name; at most `limit`). */
   async collections(limit: number): Promise<{ collection: string; documents: number }[]> {
     const rows = await this.query(
-      "SELECT collection, COUNT(*) AS documents FROM search_documents WHERE project_id = ?1 AND doomed = 0 GROUP BY collection ORDER BY collection LIMIT ?2",
+      "SELECT collection, COUNT(*) AS documents FROM search_documents WHERE project_id = ?1 GROUP BY collection ORDER BY collection LIMIT ?2",
       [this.projectId, limit],
     );
     return rows.map((r) => ({ collection: String(r.collection), documents: Number(r.documents) }));
