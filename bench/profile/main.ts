@@ -40,7 +40,7 @@ async function inspector(port: number): Promise<(method: string, params?: object
 }
 
 export async function main(args: string[]): Promise<number> {
-  const seconds = Number(args[args.indexOf("--seconds") + 1] || 10);
+  const seconds = args.includes("--seconds") ? Number(args[args.indexOf("--seconds") + 1]) : 10;
   const port = 19229 + Math.floor(Math.random() * 500);
   const hub = await startHub({ inspectorPort: port });
   const compression = (args.includes("--compression") ? args[args.indexOf("--compression") + 1] : "LZ4") as "LZ4" | "NONE" | "GZIP";
