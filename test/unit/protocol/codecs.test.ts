@@ -1,7 +1,8 @@
 import * as lz4js from "lz4js";
 import { describe, expect, it } from "vitest";
 import { compress, decompress, lz4Compress, lz4Decompress } from "../../../src/protocol/compression";
-import { BASE64, isBase64 } from "../../../src/protocol/base64";
+import { BASE64, fromBase64, isBase64, toBase64 } from "../../../src/protocol/base64";
+import { base64Agrees } from "../../support/base64-cases";
 import { RawJson, parseJson, stringifyJson } from "../../../src/protocol/json";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -96,6 +97,10 @@ describe("base64 as Flux Data carries it", () => {
     for (let n = 0; n <= 5; n++) for (const text of all(n)) expect(isBase64(text)).toBe(BASE64.test(text));
     const long = btoa("x".repeat(3000));
     for (const text of [long, long.slice(0, -1), long.slice(0, -2), long + "=", long.replace("e", "*")]) expect(isBase64(text)).toBe(BASE64.test(text));
+  });
+
+  it("encodes and decodes as btoa and atob do, and refuses what atob refuses", () => {
+    base64Agrees(toBase64, fromBase64);
   });
 });
 
