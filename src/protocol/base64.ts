@@ -43,24 +43,19 @@ export function fromBase64(text: string): Uint8Array {
 /** Standard base64 as Jackson writes `byte[]`; the padding may be left off. */
 export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
 
-const ALPHABET = new Uint8Array(128);
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") ALPHABET[c.charCodeAt(0)] = 1;
+/** A character outside the alphabet and its padding: one native scan, not a JavaScript loop. */
+const OUTSIDE_ALPHABET = /[^A-Za-z0-9+/=]/;
 
 /**
- * `BASE64.test(text)` without the regular expression, which took a fifth of the hub's work on a
- * 2 KB publish: the alphabet, then at most two `=` that complete the last group.
+ * `BASE64.test(text)` without that pattern, whose groups made it a fifth of the hub's work on a
+ * 2 KB publish (a character loop was still 2.8× this): the alphabet, then at most two `=` that
+ * complete the last group.
  */
 export function isBase64(text: string): boolean {
-  let n = text.length;
-  let pad = 0;
-  while (pad < 2 && n > 0 && text.charCodeAt(n - 1) === 61) {
-    n--;
-    pad++;
-  }
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 128 || ALPHABET[c] === 0) return false;
-  }
+  const padAt = text.indexOf("=");
+  const n = padAt < 0 ? text.length : padAt;
+  const pad = text.length - n;
+  if (pad > 2 || (pad === 2 && text.charCodeAt(n + 1) !== 61) || OUTSIDE_ALPHABET.test(text)) return false;
   const tail = n % 4;
   return pad === 0 ? tail !== 1 : (tail === 2 && pad === 2) || (tail === 3 && pad === 1);
 }

@@ -76,13 +76,19 @@ function withExactIntegers(text: string): unknown {
     }
     if (v === null || typeof v !== "object") return v;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = exact(v[i]);
+      for (let i = 0; i < v.length; i++) {
+        const before = v[i];
+        if (typeof before === "number" || (typeof before === "object" && before !== null)) v[i] = exact(before);
+      }
     } else {
       const o = v as Record<string, unknown>;
       for (const key of Object.keys(o)) {
         keys++;
-        if (INDEX_KEY.test(key)) paired = false;
+        const first = key.charCodeAt(0);
+        if (first >= 48 && first <= 57 && INDEX_KEY.test(key)) paired = false;
         const before = o[key];
+        // Strings, booleans and nulls need nothing (most values of a message).
+        if (typeof before !== "number" && (typeof before !== "object" || before === null)) continue;
         const after = exact(before);
         // Assigning "__proto__" would set the prototype, not the key: leave that to the reviver.
         if (after !== before) key === "__proto__" ? (paired = false) : (o[key] = after);
