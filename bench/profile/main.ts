@@ -4,7 +4,9 @@
  * one at a time, or, with `--publish`, while the SDK publishes messages of that size in STORED
  * batches of 1,000 (the peers bench's publish workload), or, with `--consume N`, while one SDK
  * consumer drains a backlog of N 200-byte events published before the profile starts (the peers
- * bench's consume workload, group of 1); `--compression NONE|GZIP` (default LZ4).
+ * bench's consume workload, group of 1), or, with `--feed N`, while the audit feed copies the keys
+ * of N 200-byte events published before the profile starts into D1 (the profile counts the rows
+ * still behind when it starts); `--compression NONE|GZIP` (default LZ4).
  * Prints where the runtime's time went, by function (self time) and by source file, so a change
  * meant to save time can show what it saved. Writes bench/results/profile.cpuprofile.
  */
@@ -51,9 +53,10 @@ export async function main(args: string[]): Promise<number> {
     await consumer.ready();
     for (let i = 0; i < 50; i++) await asker.query({ warm: i }, { timeoutMs: 10_000 });
     const send = await inspector(port);
-    if (args.includes("--consume")) {
+    const backlogFlag = args.includes("--consume") ? "--consume" : args.includes("--feed") ? "--feed" : null;
+    if (backlogFlag) {
       const small = payloadPool(200).values;
-      const n = Number(args[args.indexOf("--consume") + 1]);
+      const n = Number(args[args.indexOf(backlogFlag) + 1]);
       for (let from = 0; from < n; from += 4000) {
         await Promise.all(Array.from({ length: 4 }, (_, k) => asker.publish("EVENT", small.slice(0, Math.max(0, Math.min(1000, n - from - k * 1000))), { guarantee: "STORED", timeoutMs: 60_000 })));
       }
@@ -64,9 +67,15 @@ export async function main(args: string[]): Promise<number> {
     let trips = 0;
     const until = performance.now() + seconds * 1000;
     const publishBytes = args.includes("--publish") ? Number(args[args.indexOf("--publish") + 1]) : 0;
-    const backlog = args.includes("--consume") ? Number(args[args.indexOf("--consume") + 1]) : 0;
+    const backlog = backlogFlag ? Number(args[args.indexOf(backlogFlag) + 1]) : 0;
     const pool = publishBytes ? payloadPool(publishBytes).values : [];
-    if (backlog) {
+    if (backlogFlag === "--feed") {
+      // Profiled from here: only the feed, until the audit trail has every message.
+      const behind = async () => ((await fetch(`${hub.url}/api/projects/profile/audit/lag`).then((r) => r.json())) as { messagesBehind: number }).messagesBehind;
+      const first = await behind();
+      for (let left = first; left > 0 && performance.now() < until; left = await behind()) await new Promise((r) => setTimeout(r, 100));
+      trips = first - (await behind());
+    } else if (backlog) {
       // Profiled from here: only the drain.
       let handled = 0;
       let drained!: () => void;

@@ -56,7 +56,7 @@ describe("audit feed", () => {
 
   it("feeds a bounded batch per run, re-arms while behind, and a repeated run adds nothing", async () => {
     const log: LogAddress = { projectId: "audit-feed-2", type: "COMMAND", topic: null };
-    const total = FEED_BATCH * 2 + 500;
+    const total = FEED_BATCH + 500;
     await appendToLog(env, log, Array.from({ length: total }, (_, i) => message(i)));
     const stub = partitionStub(env, log, 0);
     expect(await stub.auditLag()).toMatchObject({ messagesBehind: total, fedTo: -1n });
