@@ -4,7 +4,7 @@
  * one at a time, or, with `--publish`, while the SDK publishes messages of that size in STORED
  * batches of 1,000 (the peers bench's publish workload), or, with `--consume N`, while one SDK
  * consumer drains a backlog of N 200-byte events published before the profile starts (the peers
- * bench's consume workload, group of 1), or, with `--feed N`, while the audit feed copies the keys
+ * bench's consume workload, group of 1; `--threads 4` for a group of 4), or, with `--feed N`, while the audit feed copies the keys
  * of N 200-byte events published before the profile starts into D1 (the profile counts the rows
  * still behind when it starts); `--compression NONE|GZIP` (default LZ4).
  * Prints where the runtime's time went, by function (self time) and by source file, so a change
@@ -80,7 +80,8 @@ export async function main(args: string[]): Promise<number> {
       let handled = 0;
       let drained!: () => void;
       const done = new Promise<void>((r) => (drained = r));
-      const drain = handler.consume({ consumer: "drain", messageType: "EVENT", fromBeginning: true, handler: () => void (++handled >= backlog && drained()) });
+      const threads = args.includes("--threads") ? Number(args[args.indexOf("--threads") + 1]) : 1;
+      const drain = handler.consume({ consumer: "drain", messageType: "EVENT", fromBeginning: true, threads, handler: () => void (++handled >= backlog && drained()) });
       await Promise.race([done, new Promise((r) => setTimeout(r, seconds * 1000))]);
       await drain.stop();
       trips = handled;

@@ -10,6 +10,7 @@ import { migrate } from "../storage/migrations";
 import { maxIndexFromMillis, minIndexFromMillis, requestedIndex } from "./index-clock";
 import type { SegmentRange } from "../protocol/segment";
 import { type TypeMatcher, compileTypeFilter } from "./type-filter";
+import { RowLines } from "./row-lines";
 
 /** Messages prepared for a partition by the caller (which parses and validates them). */
 export interface EncodedBatch {
@@ -133,6 +134,8 @@ export interface PartitionLag {
 export type LogStorage = Pick<DurableObjectStorage, "sql" | "transactionSync">;
 
 const ROW_CHARS = 512 * 1024;
+/** Characters of recent rows' lines a partition holds for reads (~16 MB: 32 full rows). */
+const ROW_LINES_CHARS = 32 * ROW_CHARS;
 const MIGRATIONS = [
   `CREATE TABLE batches (
      first_index INTEGER PRIMARY KEY,
@@ -154,6 +157,8 @@ interface Pending {
   stored: StoredMessage[];
   /** The batch rows' column values, in INSERT order. */
   rows: (SqlStorageValue | Uint8Array)[][];
+  /** Each row's message lines, held for reads once the rows are written. */
+  lines: { first: string; lines: string[]; chars: number }[];
 }
 
 /** The columns every scan reads of a batch row. */
@@ -162,11 +167,10 @@ interface ScanRow extends Record<string, SqlStorageValue> {
   segments: ArrayBuffer;
 }
 
-/** A batch row as a read sees it. */
+/** A batch row as a read sees it (its messages come from {@link RowLines} or on their own). */
 interface MessageRow extends ScanRow {
   types: string;
   targets: string | null;
-  messages: string;
 }
 
 /** A batch row as a key read sees it. */
@@ -188,6 +192,8 @@ interface Scanned<R> {
 export class LogStore {
   /** The last index stored: the head readers see. */
   private lastIndex: bigint;
+  /** Lines of recent rows, shared by the reads that meet them. */
+  private readonly rowLines = new RowLines(ROW_LINES_CHARS);
   /** The last index handed out, stored or not (a failed write's indexes are not reused). */
   private clock: bigint;
   private retentionMillis: number | null;
@@ -241,7 +247,7 @@ export class LogStore {
   prepare(batches: EncodedBatch[]): PreparedGroup {
     const now = this.now();
     this.expireDedupe(now);
-    const pending: Pending = { lastIndex: this.clock, ids: new Set<string>(), stored: [], rows: [] };
+    const pending: Pending = { lastIndex: this.clock, ids: new Set<string>(), stored: [], rows: [], lines: [] };
     const outcomes = batches.map((batch) => this.planBatch(batch, now, pending));
     this.clock = pending.lastIndex;
     const early = batches.every((b) => !b.requestedIndexes);
@@ -258,6 +264,7 @@ export class LogStore {
     // A group of duplicates only stores nothing: the head stays where the last stored message is.
     if (pending.rows.length > 0) this.lastIndex = pending.lastIndex;
     for (const id of pending.ids) this.recentIds.set(id, now);
+    for (const row of pending.lines) this.rowLines.put(row.first, row.lines, row.chars);
   }
 
   /** Assigns a batch its indexes and lays out its rows (written by the caller, in one transaction). */
@@ -292,6 +299,8 @@ export class LogStore {
       const last = indexes[end - 1];
       const targets = rows.map((i) => batch.targets[i]);
       rows.forEach((i, k) => pending.stored.push({ index: first + BigInt(k), segment: batch.segments[i], type: batch.types[i], target: batch.targets[i], line: batch.lines[i] }));
+      const lines = rows.map((i) => batch.lines[i]);
+      pending.lines.push({ first: first.toString(), lines, chars });
       pending.rows.push([
         first.toString(),
         last.toString(),
@@ -300,7 +309,7 @@ export class LogStore {
         JSON.stringify(rows.map((i) => batch.types[i])),
         targets.some((t) => t !== null) ? JSON.stringify(targets) : null,
         JSON.stringify(rows.map((i) => batch.keys[i])),
-        rows.map((i) => batch.lines[i]).join("\n"),
+        lines.join("\n"),
       ]);
       start = end;
     }
@@ -321,7 +330,7 @@ export class LogStore {
     let types: (string | null)[] | null = null;
     let targets: (string | null)[] | null = null;
     let lines: string[] | null = null;
-    for (const { index, segment, row, position } of this.scan<MessageRow>(after, "types, targets, messages")) {
+    for (const { index, segment, row, position } of this.scan<MessageRow>(after, "types, targets")) {
       if (out.indexes.length >= maxSize || scanned >= maxScan) return out;
       if (row !== current) {
         current = row;
@@ -334,7 +343,7 @@ export class LogStore {
         out.scannedTo = index;
         continue;
       }
-      lines ??= row.messages.split("\n");
+      lines ??= this.linesOf(row.first);
       const message = withPosition(lines[position], index, segment);
       if (out.indexes.length > 0 && out.bytes + message.length > maxChars) return out;
       scanned++;
@@ -410,6 +419,16 @@ export class LogStore {
         yield { index: first + BigInt(i), segment: segments[i], row, position: i };
       }
     }
+  }
+
+  /** The message lines of the row starting at `first` (a row the caller's scan just met). */
+  private linesOf(first: string): string[] {
+    const held = this.rowLines.get(first);
+    if (held) return held;
+    const text = this.storage.sql.exec<{ messages: string }>("SELECT messages FROM batches WHERE first_index = ?", first).one().messages;
+    const lines = text.split("\n");
+    this.rowLines.put(first, lines, text.length);
+    return lines;
   }
 
   /** Sets how long messages are kept; null keeps them forever. Purges what is already too old. */

@@ -51,6 +51,45 @@ describe("LogStore", () => {
     });
   });
 
+  it("reads the same messages from the lines it holds as from SQLite after a restart, and holds none of a failed write", async () => {
+    await withStore((_, storage) => {
+      let fail = false;
+      const faulty = {
+        sql: storage.sql,
+        transactionSync: <T>(fn: () => T): T => {
+          if (fail) {
+            fail = false;
+            throw new Error("disk full");
+          }
+          return storage.transactionSync(fn);
+        },
+      };
+      const store = new LogStore(faulty, { dedupeWindowMillis: 120_000 });
+      // Large rows (several per batch) and many batches, so held lines run past their budget.
+      const big = (prefix: string) => {
+        const b = batchOf(400, prefix);
+        b.lines = b.lines.map((l) => l.replace('"data":{', `"data":{"pad":"${"x".repeat(3000)}",`));
+        return b;
+      };
+      for (let i = 0; i < 20; i++) store.append(big(`b${i}-`));
+      fail = true;
+      expect(() => store.append(batchOf(5, "failed"))).toThrow("disk full");
+      store.append(batchOf(5, "last"));
+      const reads = (s: LogStore) => [
+        s.read(-1n, 100_000, {}, 100_000, 1e9),
+        // A consumer's four trackers, each its own segments.
+        ...[0, 32, 64, 96].map((from) => s.read(-1n, 100_000, { range: [from, from + 32] }, 100_000, 1e9)),
+        s.read(s.read(-1n, 4000, {}, 100_000, 1e9).indexes.at(-1)!, 100_000, {}, 100_000, 1e9),
+      ];
+      const held = reads(store);
+      const restarted = reads(new LogStore(storage, { dedupeWindowMillis: 120_000 }));
+      expect(held.map((r) => r.messages)).toEqual(restarted.map((r) => r.messages));
+      expect(held[0].messages).toHaveLength(20 * 400 + 5);
+      expect(held[0].messages.some((m) => m.includes('"messageId":"failed'))).toBe(false);
+      expect(held.slice(1, 5).reduce((n, r) => n + r.messages.length, 0)).toBe(20 * 400 + 5);
+    });
+  });
+
   it("assigns consecutive indexes above now << 16 and reads them back in order", async () => {
     await withStore((store) => {
       const before = BigInt(Date.now()) << 16n;
