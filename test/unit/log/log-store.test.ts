@@ -21,26 +21,31 @@ function withStore<T>(fn: (store: LogStore, storage: DurableObjectStorage) => T 
   return runInDurableObject(stub, (_: LogPartition, state) => fn(new LogStore(state.storage, { dedupeWindowMillis: 120_000 }), state.storage));
 }
 
+/** Real storage whose next transaction fails once `failNext()` is called, as a full disk or a lost lock would. */
+function faultyStorage(storage: DurableObjectStorage) {
+  let fail = false;
+  const faulty = {
+    sql: storage.sql,
+    transactionSync: <T>(fn: () => T): T => {
+      if (fail) {
+        fail = false;
+        throw new Error("disk full");
+      }
+      return storage.transactionSync(fn);
+    },
+  };
+  return { faulty, failNext: () => void (fail = true) };
+}
+
 describe("LogStore", () => {
   it("never hands out again the indexes of a write that failed after readers saw them", async () => {
     await withStore((_, storage) => {
-      // Real storage whose next transaction fails, as a full disk or a lost lock would.
-      let fail = false;
-      const faulty = {
-        sql: storage.sql,
-        transactionSync: <T>(fn: () => T): T => {
-          if (fail) {
-            fail = false;
-            throw new Error("disk full");
-          }
-          return storage.transactionSync(fn);
-        },
-      };
+      const { faulty, failNext } = faultyStorage(storage);
       // A clock that stands still: the next index comes from the last one handed out, not from time.
       const store = new LogStore(faulty, { dedupeWindowMillis: 120_000, now: () => 1_700_000_000_000 });
       store.append(batchOf(1, "before"));
       const head = store.head;
-      fail = true;
+      failNext();
       const shown: bigint[] = [];
       expect(() => store.appendMany([batchOf(1, "failing")], (group) => shown.push(...group.stored.map((m) => m.index)))).toThrow("disk full");
       expect(shown).toHaveLength(1);
@@ -53,17 +58,7 @@ describe("LogStore", () => {
 
   it("reads the same messages from the lines it holds as from SQLite after a restart, and holds none of a failed write", async () => {
     await withStore((_, storage) => {
-      let fail = false;
-      const faulty = {
-        sql: storage.sql,
-        transactionSync: <T>(fn: () => T): T => {
-          if (fail) {
-            fail = false;
-            throw new Error("disk full");
-          }
-          return storage.transactionSync(fn);
-        },
-      };
+      const { faulty, failNext } = faultyStorage(storage);
       const store = new LogStore(faulty, { dedupeWindowMillis: 120_000 });
       // Large rows (several per batch) and many batches, so held lines run past their budget.
       const big = (prefix: string) => {
@@ -72,7 +67,7 @@ describe("LogStore", () => {
         return b;
       };
       for (let i = 0; i < 20; i++) store.append(big(`b${i}-`));
-      fail = true;
+      failNext();
       expect(() => store.append(batchOf(5, "failed"))).toThrow("disk full");
       store.append(batchOf(5, "last"));
       const reads = (s: LogStore) => [
