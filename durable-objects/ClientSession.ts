@@ -15,7 +15,11 @@ import { SessionTrackers } from "../src/session/session-trackers";
 import { SerialQueue } from "../src/serial-queue";
 
 export class ClientSession extends DurableObject<Cloudflare.Env> {
-  /** Frames of one socket are handled strictly in order. */
+  /**
+   * Frames of one socket start in order: a frame's requests are all issued before the next frame's
+   * are. They finish on their own, so the next frame is decoded while this one's appends are stored
+   * (the Java reference server runs every frame on a pool, in no order at all).
+   */
   private readonly queue = new SerialQueue();
   private trackers!: SessionTrackers;
 
@@ -37,7 +41,10 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, message: ArrayBuffer | string): Promise<void> {
-    return this.queue.run(() => this.handleFrame(ws, message));
+    let finished: Promise<void> = Promise.resolve();
+    // The queue moves on once the frame has issued its requests, or has finished, whichever comes first.
+    await this.queue.run(() => new Promise<void>((started) => void (finished = this.handleFrame(ws, message, started).finally(started))));
+    await finished;
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -75,7 +82,7 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
     return true;
   }
 
-  private async handleFrame(ws: WebSocket, message: ArrayBuffer | string): Promise<void> {
+  private async handleFrame(ws: WebSocket, message: ArrayBuffer | string, started: () => void): Promise<void> {
     const attachment = ws.deserializeAttachment() as SessionAttachment;
     const { info, compression } = attachment;
     let results: string[];
@@ -84,7 +91,7 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
       if (!(await mayContinue(ws, attachment, this.env.DB))) return;
       const requests = await decodeFrame(message, compression);
       this.trackers.note(info, requests);
-      results = await dispatch(requests, endpointFor(info.path)!, info, this.env);
+      results = await dispatch(requests, endpointFor(info.path)!, info, this.env, started);
     } catch (e) {
       // A frame that cannot be decoded gets an error; the session stays open.
       results = [resultText(errorResult(e), -1)];

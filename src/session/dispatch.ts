@@ -12,13 +12,15 @@ import { errorResult, resultText } from "./result-text";
 /**
  * Runs `requests` in order and returns the result texts to send. The replies of one frame are
  * bounded (see ReplyBudget): once they are spent, the remaining queries are answered with an
- * error naming the limit instead of being run.
+ * error naming the limit instead of being run. `started` is called once the last request has been
+ * issued (each earlier one answered), so that the caller may start its next frame.
  */
 export async function dispatch<E>(
   requests: FluxRequest[],
   endpoint: EncodingEndpoint<E>,
   session: SessionInfo,
   env: E,
+  started: () => void = () => {},
 ): Promise<string[]> {
   const out: string[] = [];
   const budget = new ReplyBudget();
@@ -29,7 +31,9 @@ export async function dispatch<E>(
       while (end < requests.length && requests[end]["@type"] === requests[i]["@type"]) end++;
     }
     const run = requests.slice(i, end);
-    const texts = await Promise.all(run.map((r) => (budget.refuses(r) ? budget.refusal(r) : answer(r, endpoint, session, env))));
+    const answering = Promise.all(run.map((r) => (budget.refuses(r) ? budget.refusal(r) : answer(r, endpoint, session, env))));
+    if (end >= requests.length) started();
+    const texts = await answering;
     run.forEach((r, k) => {
       const text = texts[k];
       if (text !== null) out.push(budget.take(text, r));
