@@ -64,6 +64,30 @@ interface Entry {
 
 /** Most requests in one frame (the Java client's backlog size). */
 const MAX_BATCH = 1024;
+/**
+ * Most messages (of appends) in one frame, beyond its first request: large appends then travel in
+ * frames of their own, which the hub starts on while the client encodes the next and stores while
+ * it decodes the next, instead of one frame of them all, encoded, sent, stored and answered in turn.
+ */
+const MAX_FRAME_MESSAGES = 1000;
+
+/** How many messages a request carries (1 for a request without any). */
+function weightOf(request: WireRequest): number {
+  const messages = (request as { messages?: unknown }).messages;
+  return Array.isArray(messages) ? Math.max(1, messages.length) : 1;
+}
+
+/** How many requests from the front of `queue` go in the next frame. */
+function frameLength(queue: readonly Entry[]): number {
+  let n = 0;
+  let weight = 0;
+  while (n < queue.length && n < MAX_BATCH) {
+    weight += weightOf(queue[n].request);
+    if (n > 0 && weight > MAX_FRAME_MESSAGES) break;
+    n++;
+  }
+  return n;
+}
 /** How `ws` reports a refused upgrade; 429 (try later) is not a refusal. */
 const REFUSED = /Unexpected server response: (4(?!29)\d\d)/;
 
@@ -152,14 +176,14 @@ export class Connection {
     });
   }
 
-  /** Sends the queue in order, at most {@link MAX_BATCH} requests per frame. */
+  /** Sends the queue in order, at most {@link MAX_BATCH} requests and about {@link MAX_FRAME_MESSAGES} messages per frame. */
   private async flush(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
     try {
       while (this.queue.length > 0 && this.state === "open") {
         const socket = this.socket!;
-        const batch = this.queue.splice(0, MAX_BATCH);
+        const batch = this.queue.splice(0, frameLength(this.queue));
         const frame = await encodeRequests(batch.map((e) => e.request), this.settings.compression);
         if (socket !== this.socket || socket.readyState !== OPEN) {
           this.queue.unshift(...batch.filter((e) => !e.expectReply || this.pending.has(e.request.requestId)));

@@ -129,6 +129,29 @@ describe("client SDK against the real hub", () => {
     await Promise.all(consumers.map((c) => c.stop()));
   });
 
+  it("sends appends queued together in frames of about 1,000 messages, so that large ones travel on their own", async () => {
+    const frames: number[][] = [];
+    class RecordingWebSocket extends WebSocket {
+      override send(data: Uint8Array) {
+        const frame = JSON.parse(new TextDecoder().decode(data)) as { messages?: unknown[]; requests?: { messages: unknown[] }[] };
+        frames.push((frame.requests ?? [frame]).map((r) => r.messages?.length ?? 0));
+        super.send(data);
+      }
+    }
+    const flux = client("framing", { WebSocket: RecordingWebSocket as never, compression: "NONE" });
+    const publish = (n: number, from: number) => flux.publish("CUSTOM", Array.from({ length: n }, (_, i) => from + i), { topic: "framed", guarantee: "STORED" });
+    // Four appends of 1,000, then twelve of 100 and one of 2,000: one frame each for the large, ten small ones to a frame.
+    await Promise.all([...[0, 1, 2, 3].map((k) => publish(1000, k * 1000)), ...Array.from({ length: 12 }, (_, k) => publish(100, 4000 + k * 100)), publish(2000, 5200)]);
+    expect(frames).toEqual([[1000], [1000], [1000], [1000], Array(10).fill(100), [100, 100], [2000]]);
+    const read: number[] = [];
+    for await (const m of flux.messages<number>({ consumer: "framed", messageType: "CUSTOM", topic: "framed", fromBeginning: true, maxSize: 8192 })) {
+      read.push(m.payload);
+      if (read.length === 7200) break;
+    }
+    // Stored in the order the appends were made.
+    expect(read).toEqual(Array.from({ length: 7200 }, (_, i) => i));
+  });
+
   it("batches requests queued in the same tick into one frame and keeps sockets alive with pings", async () => {
     const frames: number[] = [];
     class CountingWebSocket extends WebSocket {
