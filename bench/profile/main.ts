@@ -6,7 +6,8 @@
  * consumer drains a backlog of N 200-byte events published before the profile starts (the peers
  * bench's consume workload, group of 1; `--threads 4` for a group of 4), or, with `--feed N`, while the audit feed copies the keys
  * of N 200-byte events published before the profile starts into D1 (the profile counts the rows
- * still behind when it starts); `--compression NONE|GZIP` (default LZ4).
+ * still behind when it starts); `--compression NONE|GZIP` (default LZ4); `--worker d1:db` profiles
+ * the local D1 database (its own worker in the runtime) instead of the hub.
  * Prints where the runtime's time went, by function (self time) and by source file, so a change
  * meant to save time can show what it saved. Writes bench/results/profile.cpuprofile.
  */
@@ -20,13 +21,13 @@ import { payloadPool } from "../shared/payload";
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number }
 interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
 
-async function inspector(port: number): Promise<(method: string, params?: object) => Promise<any>> {
+async function inspector(port: number, worker: string): Promise<(method: string, params?: object) => Promise<any>> {
   let targets: { webSocketDebuggerUrl: string; title?: string }[] = [];
   for (let i = 0; i < 50 && targets.length === 0; i++) {
     targets = await fetch(`http://127.0.0.1:${port}/json`).then((r) => r.json() as never).catch(() => []);
     if (targets.length === 0) await new Promise((r) => setTimeout(r, 100));
   }
-  const target = targets.find((t) => !/internal|loopback/i.test(t.title ?? "")) ?? targets[0];
+  const target = targets.find((t) => (t.title ?? "").endsWith(`worker ${worker}`)) ?? targets[0];
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((r) => ws.once("open", r));
   let id = 0;
@@ -52,7 +53,7 @@ export async function main(args: string[]): Promise<number> {
     const consumer = handler.consume({ consumer: "echo", messageType: "QUERY", fromBeginning: true, maxTimeoutMs: 5000, handler: (m) => m.payload });
     await consumer.ready();
     for (let i = 0; i < 50; i++) await asker.query({ warm: i }, { timeoutMs: 10_000 });
-    const send = await inspector(port);
+    const send = await inspector(port, args.includes("--worker") ? args[args.indexOf("--worker") + 1] : "core:user:");
     const backlogFlag = args.includes("--consume") ? "--consume" : args.includes("--feed") ? "--feed" : null;
     if (backlogFlag) {
       const small = payloadPool(200).values;
