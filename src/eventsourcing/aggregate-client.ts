@@ -3,6 +3,7 @@
  * batches for different aggregates sent in parallel, those for one aggregate in one atomic call.
  * A failed expected-sequence check comes back as a value and is raised here as Conflict.
  */
+import { stubByName } from "../storage/object-stub";
 import { Conflict } from "../errors";
 import type { EventPage, StreamBatch } from "./aggregate-stream";
 import type { EventBatch } from "./validation";
@@ -17,7 +18,7 @@ export interface AppendedRange {
 
 /** The Aggregate object of one aggregate of a project. */
 export function aggregateStub(env: Cloudflare.Env, projectId: string, aggregateId: string) {
-  return env.AGGREGATE.get(env.AGGREGATE.idFromName(`${projectId}/${aggregateId}`));
+  return stubByName(env.AGGREGATE, `${projectId}/${aggregateId}`);
 }
 
 /**

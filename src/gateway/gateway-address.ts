@@ -4,6 +4,7 @@
  * Each shard is one Flux requester: its own client id (the WEBRESPONSE `target`) and its own
  * response consumer, named as Flux's proxy names it (`<client>_$proxy-request-handler`).
  */
+import { stubByName } from "../storage/object-stub";
 import type { ConsumerTarget } from "../tracking/consumer-name";
 
 /** WebGateway objects per project. */
@@ -41,5 +42,5 @@ export function pickShard(projectId: string, random = Math.random): GatewayAddre
 
 /** The WebGateway object of a shard (by its address, or by its object name). */
 export function gatewayStub(env: Cloudflare.Env, gateway: GatewayAddress | string) {
-  return env.WEB_GATEWAY.get(env.WEB_GATEWAY.idFromName(typeof gateway === "string" ? gateway : gatewayObjectName(gateway)));
+  return stubByName(env.WEB_GATEWAY, typeof gateway === "string" ? gateway : gatewayObjectName(gateway));
 }

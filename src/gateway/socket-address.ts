@@ -5,6 +5,7 @@
  * handler's pushes are targeted at it, and one consumer of the WEBRESPONSE log, named as Flux's
  * proxy names it (`<client>_$websocket-handler`), through which it reads them.
  */
+import { stubByName } from "../storage/object-stub";
 import type { ConsumerTarget } from "../tracking/consumer-name";
 import type { GatewayAddress } from "./gateway-address";
 
@@ -29,5 +30,5 @@ export function socketConsumer(a: GatewayAddress): ConsumerTarget {
 
 /** The WebSocketGateway object of a shard (by its address, or by its object name). */
 export function socketGatewayStub(env: Cloudflare.Env, gateway: GatewayAddress | string) {
-  return env.WEB_SOCKET_GATEWAY.get(env.WEB_SOCKET_GATEWAY.idFromName(typeof gateway === "string" ? gateway : socketObjectName(gateway)));
+  return stubByName(env.WEB_SOCKET_GATEWAY, typeof gateway === "string" ? gateway : socketObjectName(gateway));
 }

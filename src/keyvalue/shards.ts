@@ -2,6 +2,7 @@
  * Routing to KeyValueShard objects: each project's keys are spread over a fixed number of shards by
  * Flux's segment hash, `segmentOf(key) % shards`, one object named `<projectId>/kv/<shard>` each.
  */
+import { stubByName } from "../storage/object-stub";
 import { segmentOf } from "../protocol/segment";
 
 /**
@@ -20,7 +21,7 @@ export type ShardStub = ReturnType<Cloudflare.Env["KEY_VALUE"]["get"]>;
 
 /** The stub of one shard of a project. */
 export function shardStub(env: Cloudflare.Env, projectId: string, shard: number): ShardStub {
-  return env.KEY_VALUE.get(env.KEY_VALUE.idFromName(`${projectId}/kv/${shard}`));
+  return stubByName(env.KEY_VALUE, `${projectId}/kv/${shard}`);
 }
 
 /** Groups items by the shard of their key, keeping their order within each shard. */

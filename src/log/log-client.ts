@@ -3,6 +3,7 @@
  * own their segments (one call per partition per batch, in parallel) and merges reads across
  * partitions in index order.
  */
+import { stubByName } from "../storage/object-stub";
 import type { SerializedMessage } from "../protocol/messages";
 import { checkMessages } from "../protocol/message-check";
 import { encodeForPartitions } from "./message-codec";
@@ -12,7 +13,7 @@ import { partitionCount, partitionName } from "./partition-map";
 
 /** The stub of one partition of a log. */
 export function partitionStub(env: Cloudflare.Env, log: LogAddress, partition: number) {
-  return env.LOG_PARTITION.get(env.LOG_PARTITION.idFromName(partitionName(log, partition)));
+  return stubByName(env.LOG_PARTITION, partitionName(log, partition));
 }
 
 /** Totals of an append over all partitions. */

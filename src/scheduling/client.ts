@@ -2,6 +2,7 @@
  * How the Worker reaches a project's pending schedules: each scheduleId lives in one of
  * SCHEDULER_SHARDS Scheduler objects (by its Flux segment), and listings merge all shards.
  */
+import { stubByName } from "../storage/object-stub";
 import { segmentOf } from "../protocol/segment";
 import { compareCursors, type ListCursor, type PendingSchedule, type ScheduleEntry, type ScheduleSummary } from "./schedule";
 
@@ -15,7 +16,7 @@ export function schedulerShard(scheduleId: string): number {
 
 /** The Scheduler object of one shard of a project. */
 export function schedulerStub(env: Cloudflare.Env, projectId: string, shard: number) {
-  return env.SCHEDULER.get(env.SCHEDULER.idFromName(`${projectId}/scheduler/${shard}`));
+  return stubByName(env.SCHEDULER, `${projectId}/scheduler/${shard}`);
 }
 
 /** Writes schedules (one call per shard involved, in parallel); returns per entry whether it was written. */

@@ -2,6 +2,7 @@
  * Names of Consumer objects: one per (project, requested message type, topic, consumer name). The
  * requested type keeps NOTIFICATION readers (broadcast) apart from EVENT consumers of the same log.
  */
+import { stubByName } from "../storage/object-stub";
 import { BadRequest } from "../errors";
 import type { LogAddress } from "../log/log-address";
 import type { MessageType } from "../protocol/messages";
@@ -28,7 +29,7 @@ export function checkConsumerName(name: unknown): string {
 
 /** The Consumer object of a consumer (by its target, or by its object name). */
 export function consumerStub(env: Cloudflare.Env, consumer: ConsumerTarget | string) {
-  return env.CONSUMER.get(env.CONSUMER.idFromName(typeof consumer === "string" ? consumer : consumerObjectName(consumer)));
+  return stubByName(env.CONSUMER, typeof consumer === "string" ? consumer : consumerObjectName(consumer));
 }
 
 /** The Durable Object name of a consumer; `/` and `%` in the consumer are escaped, so no two names meet. */
