@@ -62,7 +62,22 @@ async function pipelined(t: Tracker, stopped: () => boolean, received: (b: Messa
   await committing;
 }
 
-export function hubSystem(running: Hub, compression: Compression = "LZ4"): System {
+/**
+ * Waits until the audit trail of `projectId` holds every message, at most `ms`: with `--settle`,
+ * a consume starts only once the feed's D1 inserts of the backlog, which the local runtime runs on
+ * the same thread as the log, are done (deployed, D1 does that work elsewhere).
+ */
+async function auditSettled(url: string, projectId: string, ms = 60_000): Promise<void> {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    const lag = (await fetch(`${url}/api/projects/${projectId}/audit/lag`).then((r) => r.json())) as { messagesBehind: number };
+    if (lag.messagesBehind === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the audit trail of ${projectId} did not catch up within ${ms} ms`);
+}
+
+export function hubSystem(running: Hub, compression: Compression = "LZ4", settle = false): System {
   const hub: Target = { wsUrl: running.wsUrl, compression };
   const project = (run: string) => `peers-${run}`;
   return {
@@ -83,6 +98,7 @@ export function hubSystem(running: Hub, compression: Compression = "LZ4"): Syste
       // Logs live in the hub's temporary data folder, deleted when the hub stops.
     },
     async consume(run, group, consumers, count) {
+      if (settle) await auditSettled(running.url, project(run));
       const countdown = new Countdown(count);
       const controller = new AbortController();
       const trackers = Array.from({ length: consumers }, (_, k) => tracker(hub, project(run), group, `${group}-${k}`, -1n, controller.signal));

@@ -9,7 +9,9 @@
  * deleted, also on failure or Ctrl-C. Flags: `--quick` (smaller runs, 3 rounds, about 2 minutes),
  * `--backlog N` (messages in the consume backlog; default 100,000), `--rounds N` (default 5),
  * `--budget SECONDS` (default 480, 150 with --quick): rounds stop early once the next would not
- * fit, keeping at least three; `--compression NONE|GZIP` (the hub's frames; default LZ4, Flux's).
+ * fit, keeping at least three; `--compression NONE|GZIP` (the hub's frames; default LZ4, Flux's);
+ * `--settle` (the hub's consume waits until its audit trail has caught up with the backlog, whose
+ * D1 inserts otherwise run beside the drain on the local runtime's one thread).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -56,7 +58,8 @@ async function measure(ctx: SuiteContext): Promise<PeerFigures> {
   ctx.closing(() => nats.stop());
   const hub = await startHub({ partitions: PARTITIONS });
   ctx.closing(() => hub.dispose());
-  const systems = [hubSystem(hub, compression), await natsSystem(nats.port), await redisSystem(redis.port)];
+  const settle = ctx.args.includes("--settle");
+  const systems = [hubSystem(hub, compression, settle), await natsSystem(nats.port), await redisSystem(redis.port)];
   for (const s of systems) ctx.closing(() => s.close());
   const floor = await startFloor();
   ctx.closing(() => floor.dispose());
@@ -90,7 +93,7 @@ async function measure(ctx: SuiteContext): Promise<PeerFigures> {
   // Workload after workload, the three systems of each in an order rotating per round; the floor last.
   const recorded = await runRounds(all, rounds, budget - (performance.now() - ctx.started), progress, (_, r) => [...work.flatMap((bySystem) => rotated(bySystem, r)), ...floorWork]);
   progress.end();
-  return { rounds: recorded, sizes: n, compression, versions: versions(), metrics: summarise(samples), floors: summariseFloors(floors, samples) };
+  return { rounds: recorded, sizes: n, compression, settle, versions: versions(), metrics: summarise(samples), floors: summariseFloors(floors, samples) };
 }
 
 export function main(args: string[]): Promise<number> {

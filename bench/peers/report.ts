@@ -32,6 +32,8 @@ export interface PeerFigures {
   sizes: Sizes;
   /** The hub's frame compression. */
   compression: string;
+  /** Whether the hub's consume waited for its audit trail to catch up (`--settle`). */
+  settle: boolean;
   versions: Record<string, string>;
   metrics: PeerSummary[];
   floors: FloorSummary[];
@@ -119,7 +121,7 @@ export function peersReport(r: PeerResult): string {
     rounds: roundsLine(r, r.rounds, "the three systems alternating within each workload (order rotating per round)"),
     lines: [
       `Sizes: publish ${n.publish200.toLocaleString("en-US")} × 200 B and ${n.publish2k.toLocaleString("en-US")} × 2 KB; backlog ${n.backlog.toLocaleString("en-US")} × 200 B${n.backlog < 1_000_000 ? " (scaled down from 1,000,000 to fit the time budget; `--backlog 1000000` runs the full one)" : ""}; ` +
-        `latency at 10,000 and 1,000 msg/s for ${n.latencySeconds} s each; ${n.roundTrips} round trips. Batches of 1,000, 4 in flight. The hub's frames: ${r.compression}.`,
+        `latency at 10,000 and 1,000 msg/s for ${n.latencySeconds} s each; ${n.roundTrips} round trips. Batches of 1,000, 4 in flight. The hub's frames: ${r.compression}.${r.settle ? " The hub's consume started once its audit trail had caught up (--settle)." : ""}`,
       "Ratios are hub ÷ peer per round, median over rounds: below 1× the hub is slower on msg/s rows, above 1× it is slower on ms rows.",
     ],
     tables: [

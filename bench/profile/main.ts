@@ -4,7 +4,8 @@
  * one at a time, or, with `--publish`, while the SDK publishes messages of that size in STORED
  * batches of 1,000 (the peers bench's publish workload), or, with `--consume N`, while one SDK
  * consumer drains a backlog of N 200-byte events published before the profile starts (the peers
- * bench's consume workload, group of 1; `--threads 4` for a group of 4), or, with `--feed N`, while the audit feed copies the keys
+ * bench's consume workload, group of 1; `--threads 4` for a group of 4; profiled once the audit
+ * feed has copied the backlog), or, with `--feed N`, while the audit feed copies the keys
  * of N 200-byte events published before the profile starts into D1 (the profile counts the rows
  * still behind when it starts); `--compression NONE|GZIP` (default LZ4); `--worker d1:db` profiles
  * the local D1 database (its own worker in the runtime) instead of the hub.
@@ -62,6 +63,9 @@ export async function main(args: string[]): Promise<number> {
         await Promise.all(Array.from({ length: 4 }, (_, k) => asker.publish("EVENT", small.slice(0, Math.max(0, Math.min(1000, n - from - k * 1000))), { guarantee: "STORED", timeoutMs: 60_000 })));
       }
     }
+    const behind = async () => ((await fetch(`${hub.url}/api/projects/profile/audit/lag`).then((r) => r.json())) as { messagesBehind: number }).messagesBehind;
+    // A drain is profiled once the audit feed has copied the backlog (its D1 inserts would be in the profile).
+    for (let i = 0; backlogFlag === "--consume" && i < 600 && (await behind()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
     await send("Profiler.enable");
     await send("Profiler.setSamplingInterval", { interval: 100 });
     await send("Profiler.start");
@@ -72,7 +76,6 @@ export async function main(args: string[]): Promise<number> {
     const pool = publishBytes ? payloadPool(publishBytes).values : [];
     if (backlogFlag === "--feed") {
       // Profiled from here: only the feed, until the audit trail has every message.
-      const behind = async () => ((await fetch(`${hub.url}/api/projects/profile/audit/lag`).then((r) => r.json())) as { messagesBehind: number }).messagesBehind;
       const first = await behind();
       for (let left = first; left > 0 && performance.now() < until; left = await behind()) await new Promise((r) => setTimeout(r, 100));
       trips = first - (await behind());
