@@ -12,13 +12,22 @@ export interface TypeMatcher {
   test(type: string): boolean;
 }
 
+/** Patterns compiled before, kept because every read of a filtered tracker names its pattern again. */
+const compiled = new Map<string, TypeMatcher>();
+const MAX_PATTERNS = 1000;
+
 /** Compiles `pattern`, which must match a type in full (as Java's `Pattern.matches`). */
 export function compileTypeFilter(pattern: string): TypeMatcher {
+  const known = compiled.get(pattern);
+  if (known) return known;
   let re: RE2JS;
   try {
     re = RE2JS.compile(pattern);
   } catch (e) {
     throw new BadRequest(`typeFilter is not a regular expression the hub can run (RE2 syntax): ${(e as Error).message}`);
   }
-  return { test: (type) => re.testExact(type) };
+  const matcher = { test: (type: string) => re.testExact(type) };
+  if (compiled.size >= MAX_PATTERNS) compiled.clear();
+  compiled.set(pattern, matcher);
+  return matcher;
 }

@@ -17,5 +17,11 @@ describe("typeFilter runs in linear time (finding 4)", () => {
 
   it("refuses a pattern RE2 cannot run with a BadRequest", () => {
     expect(() => compileTypeFilter("(a)\\1")).toThrow(/typeFilter is not a regular expression the hub can run/);
+    // Refused every time: a bad pattern is not remembered as if it had compiled.
+    expect(() => compileTypeFilter("(a)\\1")).toThrow(/typeFilter is not a regular expression the hub can run/);
+  });
+
+  it("compiles each pattern once: every read of a filtered tracker names it again", () => {
+    expect(compileTypeFilter("com\\.shop\\..*")).toBe(compileTypeFilter("com\\.shop\\..*"));
   });
 });

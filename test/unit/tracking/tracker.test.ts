@@ -29,7 +29,10 @@ describe("trackerFromRead", () => {
     expect(() => trackerFromRead({ consumer: "app" } as ReadSettings, "EVENT", "c1", null, NOW)).toThrow(HubError);
   });
 
-  it("rejects an invalid typeFilter", () => {
+  it("rejects a typeFilter that is not a regular expression, or one the partitions' RE2 cannot run", () => {
     expect(() => trackerFromRead(read({ typeFilter: "(" }), "EVENT", "c1", null, NOW)).toThrow(HubError);
+    // JavaScript would run a backreference; the partitions' RE2 cannot, so the Read fails here.
+    expect(() => trackerFromRead(read({ typeFilter: "(x)\\1" }), "EVENT", "c1", null, NOW)).toThrow(/RE2 syntax/);
+    expect(trackerFromRead(read({ typeFilter: "com\\.shop\\..*" }), "EVENT", "c1", null, NOW).typeFilter).toBe("com\\.shop\\..*");
   });
 });
