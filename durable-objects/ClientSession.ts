@@ -11,6 +11,7 @@ import { errorResult, resultText } from "../src/session/result-text";
 import { endpointFor } from "../src/session/endpoints";
 import { closeIfKeyless, mayContinue } from "../src/session/session-access";
 import type { SessionAttachment } from "../src/session/session-info";
+import { withOwnPartitionStubs } from "../src/session/own-stubs";
 import { SessionTrackers } from "../src/session/session-trackers";
 import { SerialQueue } from "../src/serial-queue";
 
@@ -18,13 +19,17 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
   /**
    * Frames of one socket start in order: a frame's requests are all issued before the next frame's
    * are. They finish on their own, so the next frame is decoded while this one's appends are stored
-   * (the Java reference server runs every frame on a pool, in no order at all).
+   * (the Java reference server runs every frame on a pool, in no order at all). Appends reach each
+   * partition through one stub of the session's own, so a later frame's cannot overtake.
    */
   private readonly queue = new SerialQueue();
   private trackers!: SessionTrackers;
+  /** The env the session's requests run with: its own stubs of the partitions it appends to. */
+  private readonly requestEnv: Cloudflare.Env;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
+    this.requestEnv = withOwnPartitionStubs(env);
     ctx.blockConcurrencyWhile(async () => {
       this.trackers = new SessionTrackers(ctx.storage.sql);
     });
@@ -91,7 +96,7 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
       if (!(await mayContinue(ws, attachment, this.env.DB))) return;
       const requests = await decodeFrame(message, compression);
       this.trackers.note(info, requests);
-      results = await dispatch(requests, endpointFor(info.path)!, info, this.env, started);
+      results = await dispatch(requests, endpointFor(info.path)!, info, this.requestEnv, started);
     } catch (e) {
       // A frame that cannot be decoded gets an error; the session stays open.
       results = [resultText(errorResult(e), -1)];
