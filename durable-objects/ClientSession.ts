@@ -17,10 +17,10 @@ import { SerialQueue } from "../src/serial-queue";
 
 export class ClientSession extends DurableObject<Cloudflare.Env> {
   /**
-   * Frames of one socket start in order: a frame's requests are all issued before the next frame's
-   * are. They finish on their own, so the next frame is decoded while this one's appends are stored
-   * (the Java reference server runs every frame on a pool, in no order at all). Appends reach each
-   * partition through one stub of the session's own, so a later frame's cannot overtake.
+   * Frames of one socket are handled in order. A frame of Appends only lets the next one start once
+   * its appends are issued, so the next frame is decoded while this one's are stored; they reach each
+   * partition through one stub of the session's own, so a later frame's cannot overtake. (The Java
+   * reference server runs every frame on a pool, in no order at all.)
    */
   private readonly queue = new SerialQueue();
   private trackers!: SessionTrackers;
@@ -96,7 +96,11 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
       if (!(await mayContinue(ws, attachment, this.env.DB))) return;
       const requests = await decodeFrame(message, compression);
       this.trackers.note(info, requests);
-      results = await dispatch(requests, endpointFor(info.path)!, info, this.requestEnv, started);
+      // Only Appends let the next frame start early: they reach their partitions through the session's
+      // own stubs, in order. Anything else (key-value writes, events, schedules, positions) finishes
+      // first, so that two frames' requests to one object are never reordered.
+      const appendsOnly = requests.length > 0 && requests.every((r) => r["@type"] === "append");
+      results = await dispatch(requests, endpointFor(info.path)!, info, this.requestEnv, appendsOnly ? started : undefined);
     } catch (e) {
       // A frame that cannot be decoded gets an error; the session stays open.
       results = [resultText(errorResult(e), -1)];

@@ -102,6 +102,23 @@ describe("publish and read over the Flux protocol", () => {
     await reader.close();
   });
 
+  it("finishes a frame of other requests before it starts the next: two writes to one key keep their order", async () => {
+    const kv = await FluxSocket.open(hub.wsUrl, "keyValue", { projectId: "in-order" });
+    const value = (text: string) => ({ value: Buffer.from(JSON.stringify(text)).toString("base64"), type: "java.lang.String", revision: 0 });
+    // Slow to store: 3,000 keys over every shard, "k" among them.
+    const many = Array.from({ length: 3000 }, (_, i) => ({ key: i === 1500 ? "k" : `k${i}`, value: value(i === 1500 ? "v1" : `x${i}`) }));
+    const [first] = await kv.send({ "@type": "storeValues", values: many, guarantee: "STORED" });
+    const [bad] = await kv.send({ "@type": "noSuchRequest" });
+    const [second] = await kv.send({ "@type": "storeValues", values: [{ key: "k", value: value("v2") }], guarantee: "STORED" });
+    await Promise.all([kv.result(first), kv.result(bad), kv.result(second)]);
+    // The frame the session answers itself waited for the store before it.
+    const order = kv.received.map((r) => r.requestId);
+    expect(order.indexOf(first)).toBeLessThan(order.indexOf(bad));
+    const got = await kv.request({ "@type": "getValue", key: "k" });
+    expect(JSON.parse(Buffer.from(got.value.value, "base64").toString())).toBe("v2");
+    await kv.close();
+  });
+
   it("deduplicates a retried append by messageId", async () => {
     const pub = await FluxSocket.open(hub.wsUrl, "tracking/publishcommand");
     const batch = [message("a"), message("b")];
