@@ -6,6 +6,7 @@
  * twin below only documents it.
  */
 import { z } from "zod";
+import { PayloadTooLarge } from "../errors";
 import { invalid } from "../validation";
 import { BASE64, isBase64 } from "./base64";
 import type { SerializedMessage } from "./messages";
@@ -16,8 +17,25 @@ const isOptionalString = (v: unknown) => isAbsent(v) || typeof v === "string";
 const isOptionalInteger = (v: unknown) => isAbsent(v) || (typeof v === "number" && Number.isInteger(v));
 
 /**
+ * Most characters a message may carry in its strings (payload, metadata, ids, type). A message is
+ * stored in one SQLite row, and a deployed Durable Object refuses rows over 2 MB (workerd locally
+ * does not), which would fail the append with a 500 after it was accepted; this leaves room for
+ * the row's other columns and the JSON around the strings.
+ */
+export const MAX_MESSAGE_CHARS = 1_500_000;
+
+/** The characters of a checked message's strings, counted as {@link MAX_MESSAGE_CHARS} counts them. */
+function stringChars(m: SerializedMessage): number {
+  let n = (m.data.value?.length ?? 0) + (m.data.type?.length ?? 0) + (m.data.format?.length ?? 0);
+  n += (m.messageId?.length ?? 0) + (m.source?.length ?? 0) + (m.target?.length ?? 0);
+  if (m.metadata) for (const k in m.metadata) n += k.length + m.metadata[k].length;
+  return n;
+}
+
+/**
  * Throws BadRequest naming the first field of the message at `where` (`messages[0]`) that is not
- * of Flux's shape. Fields beyond Flux's are let through (the log drops them when it encodes).
+ * of Flux's shape, and PayloadTooLarge for a message over {@link MAX_MESSAGE_CHARS}. Fields beyond
+ * Flux's are let through (the log drops them when it encodes).
  */
 export function checkMessage(m: unknown, where: string): asserts m is SerializedMessage {
   if (!isObject(m)) throw invalid(where, "must be an object");
@@ -46,6 +64,8 @@ export function checkMessage(m: unknown, where: string): asserts m is Serialized
       if (typeof v !== "string") throw invalid(`${where}.metadata.${k}`, "must be a string");
     }
   }
+  const chars = stringChars(m as unknown as SerializedMessage);
+  if (chars > MAX_MESSAGE_CHARS) throw new PayloadTooLarge(`${where}: carries ${chars} characters, more than the ${MAX_MESSAGE_CHARS} a message may`);
 }
 
 /** Checks every message of a request's `messages`. */

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compress } from "../../src/protocol/compression";
 import { encodeDocument } from "../../src/protocol/document";
-import { FluxSocket, type Json, message } from "../support/flux-socket";
+import { FluxSocket, type Json, message, payloadOf } from "../support/flux-socket";
 import { type Hub, startHub } from "../support/hub";
 import { readRequest } from "../support/tracking";
 import { until } from "../support/wait";
@@ -216,6 +216,25 @@ describe("garbage is refused with an error result (finding 9)", () => {
 
     const reader = await FluxSocket.open(hub.wsUrl, "tracking/readevent", { projectId: "garbage" });
     expect((await reader.request({ "@type": "readFromIndex", minIndex: 0, maxSize: 10 })).messages).toEqual([]);
+    await Promise.all([pub.close(), reader.close()]);
+  });
+});
+
+describe("a message too large for one stored row is refused before it is stored", () => {
+  it("answers an append and an event carrying 1.6 MB of metadata with payload_too_large, and stores none of the batch", async () => {
+    const pub = await FluxSocket.open(hub.wsUrl, "tracking/publishevent", { projectId: "oversized" });
+    const big = message(1, { metadata: { note: "m".repeat(1_600_000) } });
+    const r = await pub.request({ "@type": "append", messages: [message(0), big], guarantee: "STORED" });
+    expect(r).toMatchObject({ "@type": "error" });
+    expect(r.message).toMatch(/messages\[1\]: carries 1600\d+ characters, more than the 1500000 a message may/);
+    // The session still serves, and a message at the limit's side is stored.
+    expect(await pub.request({ "@type": "append", messages: [message(2, { metadata: { note: "m".repeat(1_000_000) } })], guarantee: "STORED" })).toMatchObject({ "@type": "void" });
+    const reader = await FluxSocket.open(hub.wsUrl, "tracking/readevent", { projectId: "oversized" });
+    const read = await reader.request({ "@type": "readFromIndex", minIndex: 0, maxSize: 10 });
+    expect(read.messages.map(payloadOf)).toEqual([2]);
+    const event = await post(api("oversized", "aggregates/a-1/events"), JSON.stringify({ events: [big] }));
+    expect(event.status).toBe(413);
+    expect((await event.json()).message).toMatch(/more than the 1500000 a message may/);
     await Promise.all([pub.close(), reader.close()]);
   });
 });
