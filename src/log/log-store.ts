@@ -7,7 +7,7 @@
  * gets a row per consecutive run.
  */
 import { migrate } from "../storage/migrations";
-import { maxIndexFromMillis, minIndexFromMillis, requestedIndex } from "./index-clock";
+import { maxIndexFromMillis, millisFromIndex, minIndexFromMillis, requestedIndex } from "./index-clock";
 import type { SegmentRange } from "../protocol/segment";
 import { type TypeMatcher, compileTypeFilter } from "./type-filter";
 import { RowLines } from "./row-lines";
@@ -77,9 +77,12 @@ export interface PreparedGroup {
   head: bigint;
   /**
    * Whether readers may see the group before it is durable: only when every index comes from the
-   * clock. After a crash loses such a group the clock restarts past it, so no later message can
-   * take an index at or below one a reader saw; an index a client requested (a schedule's deadline)
-   * could, and a reader that stored the lost one as its position would skip it.
+   * clock and lies at or below the clock's present millisecond. After a crash loses such a group the
+   * clock restarts past it, so no later message can take an index at or below one a reader saw. An
+   * index a client requested (a schedule's deadline) could, and so could clock indexes above the
+   * present (after a future deadline the next indexes follow it, and a burst past 65,536 in one
+   * millisecond spills into the next): a reader that stored the lost one as its position would skip
+   * the message that takes it again.
    */
   early: boolean;
   /** @internal */
@@ -250,7 +253,7 @@ export class LogStore {
     const pending: Pending = { lastIndex: this.clock, ids: new Set<string>(), stored: [], rows: [], lines: [] };
     const outcomes = batches.map((batch) => this.planBatch(batch, now, pending));
     this.clock = pending.lastIndex;
-    const early = batches.every((b) => !b.requestedIndexes);
+    const early = batches.every((b) => !b.requestedIndexes) && millisFromIndex(pending.lastIndex) <= now;
     return { group: { outcomes, stored: pending.stored }, head: pending.lastIndex, early, now, pending };
   }
 

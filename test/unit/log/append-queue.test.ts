@@ -70,6 +70,18 @@ describe("AppendQueue with requested indexes", () => {
       expect(steps).toEqual(["prepare 1", "write", "answer"]);
     });
   });
+
+  it("also writes first a clock-indexed group that follows a future deadline (its indexes lie above the clock)", async () => {
+    const stub = env.LOG_PARTITION.get(env.LOG_PARTITION.idFromName(crypto.randomUUID()));
+    await runInDurableObject(stub, async (_: LogPartition, state) => {
+      const store = new LogStore(state.storage, { dedupeWindowMillis: 60_000 });
+      const { queue, steps } = recordingQueue(store, () => true);
+      await queue.submit({ ...batchOf("s"), requestedIndexes: [BigInt(Date.now() + 60_000) << 16n] });
+      // A crash before this group's write would let the next one after restart take its indexes again.
+      expect((await queue.submit(batchOf("after"))).stored).toBe(1);
+      expect(steps).toEqual(["prepare 1", "write", "answer", "prepare 1", "write", "answer"]);
+    });
+  });
 });
 
 describe("LogPartition between a group's answers and its write", () => {
