@@ -109,12 +109,15 @@ const RAW_MARK = '"\udead"';
 // the SDK can refuse them with a clear error.
 let rawMark: unknown;
 
+const NOT_IN_STRINGIFY = new Error("RawJson can only be written by stringifyJson");
+
 /** JSON text to embed verbatim when the value around it is stringified with `stringifyJson`. */
 export class RawJson {
   constructor(readonly text: string) {}
 
   toJSON(): unknown {
-    if (!rawTexts) throw new Error("RawJson can only be written by stringifyJson");
+    // Thrown at every plain first attempt of stringifyJson on a value holding one: made once.
+    if (!rawTexts) throw NOT_IN_STRINGIFY;
     rawTexts.push(this.text);
     return (rawMark ??= JSON.rawJSON(RAW_MARK));
   }

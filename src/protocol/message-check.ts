@@ -23,6 +23,13 @@ const isOptionalInteger = (v: unknown) => isAbsent(v) || (typeof v === "number" 
  * the row's other columns and the JSON around the strings.
  */
 export const MAX_MESSAGE_CHARS = 1_500_000;
+/**
+ * Most bytes a message's JSON may take (UTF-8): characters outside ASCII take up to three bytes and
+ * escaped ones up to six, so a message under {@link MAX_MESSAGE_CHARS} can still make a row over the
+ * limit. Measured only for messages whose strings could reach it.
+ */
+export const MAX_MESSAGE_BYTES = 1_900_000;
+const utf8 = new TextEncoder();
 
 /** The characters of a checked message's strings, counted as {@link MAX_MESSAGE_CHARS} counts them. */
 function stringChars(m: SerializedMessage): number {
@@ -66,6 +73,10 @@ export function checkMessage(m: unknown, where: string): asserts m is Serialized
   }
   const chars = stringChars(m as unknown as SerializedMessage);
   if (chars > MAX_MESSAGE_CHARS) throw new PayloadTooLarge(`${where}: carries ${chars} characters, more than the ${MAX_MESSAGE_CHARS} a message may`);
+  if (chars * 6 > MAX_MESSAGE_BYTES) {
+    const bytes = utf8.encode(JSON.stringify(m, (_k, v: unknown) => (typeof v === "bigint" ? 0 : v))).length;
+    if (bytes > MAX_MESSAGE_BYTES) throw new PayloadTooLarge(`${where}: takes ${bytes} bytes as JSON, more than the ${MAX_MESSAGE_BYTES} a message may`);
+  }
 }
 
 /** Checks every message of a request's `messages`. */

@@ -227,6 +227,9 @@ describe("a message too large for one stored row is refused before it is stored"
     const r = await pub.request({ "@type": "append", messages: [message(0), big], guarantee: "STORED" });
     expect(r).toMatchObject({ "@type": "error" });
     expect(r.message).toMatch(/messages\[1\]: carries 1600\d+ characters, more than the 1500000 a message may/);
+    // Under the character limit but over the row's bytes once UTF-8: refused too.
+    const wide = await pub.request({ "@type": "append", messages: [message(3, { metadata: { note: "\u00e9".repeat(1_000_000) } })], guarantee: "STORED" });
+    expect(wide.message).toMatch(/messages\[0\]: takes 2000\d+ bytes as JSON, more than the 1900000 a message may/);
     // The session still serves, and a message at the limit's side is stored.
     expect(await pub.request({ "@type": "append", messages: [message(2, { metadata: { note: "m".repeat(1_000_000) } })], guarantee: "STORED" })).toMatchObject({ "@type": "void" });
     const reader = await FluxSocket.open(hub.wsUrl, "tracking/readevent", { projectId: "oversized" });
