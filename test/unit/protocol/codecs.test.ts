@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { compress, decompress, lz4Compress, lz4Decompress } from "../../../src/protocol/compression";
 import { BASE64, fromBase64, isBase64, toBase64 } from "../../../src/protocol/base64";
 import { base64Agrees } from "../../support/base64-cases";
-import { RawJson, parseJson, stringifyJson } from "../../../src/protocol/json";
+import { RawJson, parseJson, stringifyJson, withExactIntegers } from "../../../src/protocol/json";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -134,6 +134,35 @@ describe("BigInt-safe JSON", () => {
     // A string longer than the regex engine's stack would hold, beside a long number.
     const long = `{"n":12345678901234567890,"s":"${"x".repeat(9_000_000)}"}`;
     expect((parseJson(long) as { n: bigint }).n).toBe(12345678901234567890n);
+  });
+
+  it("parses random documents the same as a reviver, whatever their strings hold", () => {
+    // Strings full of what the quote-to-quote scan must step over: escaped quotes after runs of
+    // backslashes, colons, digits, long digit runs; keys with space before their colon.
+    const revived = (text: string) =>
+      JSON.parse(text, (_k, v, context?: { source?: string }) => (typeof v === "number" && !Number.isSafeInteger(v) && /^-?\d+$/.test(context?.source ?? "") ? BigInt(context!.source!) : v));
+    let seed = 7;
+    const random = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+    const pieces = ['"', "\\", ":", ",", "1", "12345678901234567890", "-", "e5", " ", "{", "]", "é", "\u0000"];
+    const str = () => JSON.stringify(Array.from({ length: random(6) }, () => pieces[random(pieces.length)]).join(""));
+    const num = () => [String(random(1000)), "12345678901234567890", "-98765432109876543210", "1.5e300", "9007199254740993", "0.25", "-0"][random(7)];
+    const value = (depth: number): string => {
+      const r = random(depth > 3 ? 3 : 6);
+      if (r === 0) return str();
+      if (r === 1) return num();
+      if (r === 2) return ["true", "false", "null"][random(3)];
+      if (r === 3) return `[${Array.from({ length: random(4) }, () => value(depth + 1)).join(random(2) ? "," : " , ")}]`;
+      return `{${Array.from({ length: random(4) }, () => `${str()}${random(2) ? ":" : " :\n"}${value(depth + 1)}`).join(",")}}`;
+    };
+    let fast = 0;
+    for (let i = 0; i < 2000; i++) {
+      const text = `{"n":12345678901234567890,"v":${value(0)}}`;
+      const exact = withExactIntegers(text);
+      if (exact !== undefined) fast++;
+      expect(exact ?? parseJson(text)).toEqual(revived(text));
+    }
+    // The fast path takes all but documents with repeated or array-index keys.
+    expect(fast).toBeGreaterThan(1800);
   });
 
   it("writes bigints as exact JSON numbers and embeds raw JSON verbatim", () => {
