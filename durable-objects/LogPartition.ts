@@ -9,6 +9,7 @@ import { AuditFeed, type FeedLag } from "../src/audit/feed";
 import { AppendQueue } from "../src/log/append-queue";
 import { type AppendGroup, type AppendOutcome, type EncodedBatch, LogStore, type PartitionLag, type PreparedGroup, type ReadFilter, type ReadOutcome } from "../src/log/log-store";
 import { type Lease, type LeaseAnswer, ParkedReads, type Revocation, type Service } from "../src/log/parked-reads";
+import { type ReadInputs, nextRead } from "../src/log/read-ahead";
 import { Watchers } from "../src/log/watchers";
 import { AppendCounts, type AppendStats } from "../src/metrics/append-counts";
 import type { SegmentRange } from "../src/protocol/segment";
@@ -27,6 +28,8 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
   private appends!: AppendCounts;
   private queue!: AppendQueue<PreparedGroup>;
   private wakeups!: Wakeups;
+  /** Reads ahead not yet run, per tracker (consumer and trackerId). */
+  private readonly readsAhead = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
@@ -86,9 +89,26 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     // A group that answered the leases parked on it before its write must be written before this
     // lease reads, or the lease would park past messages it never saw.
     await this.queue.settled();
-    const { service, answer } = this.parked.serve(lease, park, (after, maxSize, filter) => this.log.read(after, maxSize, filter), Date.now());
+    const reader = `${lease.consumer}\n${lease.trackerId}`;
+    // A read ahead for this tracker that has not run yet is too late: it reads now.
+    clearTimeout(this.readsAhead.get(reader));
+    this.readsAhead.delete(reader);
+    const asked: { read?: ReadInputs; outcome?: ReadOutcome } = {};
+    const read = (after: bigint, maxSize: number, filter: ReadFilter) => {
+      asked.read = { after, maxSize, filter };
+      return (asked.outcome = this.log.readFor(reader, after, maxSize, filter));
+    };
+    const { service, answer } = this.parked.serve(lease, park, read, Date.now());
     if (answer) this.send(answer);
     this.parked.flush();
+    // A tracker that is behind reads again at once: its next batch is read while it handles this one.
+    const next = answer && asked.read && asked.outcome ? nextRead(asked.read, asked.outcome, answer.caughtUp) : null;
+    if (next) {
+      this.readsAhead.set(reader, setTimeout(() => {
+        this.readsAhead.delete(reader);
+        this.log.readAhead(reader, next);
+      }, 0));
+    }
     if (service.parked) await this.wakeups.set("leases", this.parked.earliestDeadline());
     return service;
   }

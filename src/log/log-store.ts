@@ -10,6 +10,7 @@ import { migrate } from "../storage/migrations";
 import { maxIndexFromMillis, millisFromIndex, minIndexFromMillis, requestedIndex } from "./index-clock";
 import type { SegmentRange } from "../protocol/segment";
 import { type TypeMatcher, compileTypeFilter } from "./type-filter";
+import { type ReadInputs, ReadsAhead } from "./read-ahead";
 import { RowLines } from "./row-lines";
 
 /** Messages prepared for a partition by the caller (which parses and validates them). */
@@ -139,6 +140,8 @@ export type LogStorage = Pick<DurableObjectStorage, "sql" | "transactionSync">;
 const ROW_CHARS = 512 * 1024;
 /** Characters of recent rows' lines a partition holds for reads (~16 MB: 32 full rows). */
 const ROW_LINES_CHARS = 32 * ROW_CHARS;
+/** Characters of batches read ahead a partition holds (~16 MB: 2 full reads, 16 of 1,000 messages of 1 KB). */
+const READ_AHEAD_CHARS = 2 * MAX_READ_CHARS;
 const MIGRATIONS = [
   `CREATE TABLE batches (
      first_index INTEGER PRIMARY KEY,
@@ -197,6 +200,8 @@ export class LogStore {
   private lastIndex: bigint;
   /** Lines of recent rows, shared by the reads that meet them. */
   private readonly rowLines = new RowLines(ROW_LINES_CHARS);
+  /** Batches read ahead for trackers, dropped at every write. */
+  private readonly ahead = new ReadsAhead(READ_AHEAD_CHARS);
   /** The last index handed out, stored or not (a failed write's indexes are not reused). */
   private clock: bigint;
   private retentionMillis: number | null;
@@ -264,6 +269,7 @@ export class LogStore {
       for (const row of pending.rows) this.storage.sql.exec("INSERT INTO batches (first_index, last_index, segments, message_ids, types, targets, message_keys, messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ...row);
       this.purgeExpired(now);
     });
+    this.ahead.clear();
     // A group of duplicates only stores nothing: the head stays where the last stored message is.
     if (pending.rows.length > 0) this.lastIndex = pending.lastIndex;
     for (const id of pending.ids) this.recentIds.set(id, now);
@@ -318,6 +324,26 @@ export class LogStore {
     }
     pending.lastIndex = index;
     return { stored: keep.length, duplicates: batch.lines.length - keep.length, lastIndex: pending.lastIndex };
+  }
+
+  /**
+   * A read by `reader` (a tracker) with the default bounds, answered from the batch read ahead for
+   * it if that is exactly this read (see src/log/read-ahead.ts).
+   */
+  readFor(reader: string, after: bigint, maxSize: number, filter: ReadFilter): ReadOutcome {
+    const held = this.ahead.take(reader, { after, maxSize, filter });
+    return held && this.beforeRetention(after) ? held : this.read(after, maxSize, filter);
+  }
+
+  /** Reads `read` now and holds the outcome for `reader`'s next {@link readFor}. */
+  readAhead(reader: string, read: ReadInputs): void {
+    if (this.beforeRetention(read.after)) this.ahead.hold(reader, read, this.read(read.after, read.maxSize, read.filter));
+  }
+
+  /** Whether retention keeps everything after `after`, so that a read of it does not depend on the time. */
+  private beforeRetention(after: bigint): boolean {
+    const cutoff = this.retentionCutoff();
+    return cutoff === null || cutoff <= after;
   }
 
   /**
@@ -436,6 +462,7 @@ export class LogStore {
 
   /** Sets how long messages are kept; null keeps them forever. Purges what is already too old. */
   setRetention(seconds: number | null): void {
+    this.ahead.clear();
     this.retentionMillis = seconds === null ? null : seconds * 1000;
     if (this.retentionMillis === null) {
       this.storage.sql.exec("DELETE FROM log_settings WHERE key = 'retention_ms'");

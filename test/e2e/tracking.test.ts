@@ -108,6 +108,34 @@ describe("tracking over real sockets (golden behaviours 4-18)", () => {
     await Promise.all([reader.close(), a.close(), b.close()]);
   });
 
+  it("answers a tracker's next Read as a fresh read would, also when its partition read that batch ahead", async () => {
+    const topic = { topic: "ahead" };
+    const sent = await publish(hub.wsUrl, "custom", Array.from({ length: 60 }, (_, i) => i), () => ({}), topic);
+    const reader = await FluxSocket.open(hub.wsUrl, "tracking/readcustom", { clientId: "c", ...topic });
+    const read = async () => batchOf(await reader.request(readRequest("ahead", "t1", { lastIndex: -1, maxSize: 25, maxTimeout: 300 })));
+    const store = (lastIndex: unknown) => reader.request({ "@type": "storePosition", consumer: "ahead", segment: [0, 128], lastIndex, guarantee: "STORED" });
+    const payloads = (b: any) => b.messages.map(payloadOf);
+    const first = await read();
+    expect(payloads(first)).toEqual(sent.slice(0, 25).map(payloadOf));
+    // A full batch: the partition reads the next one ahead. Not stored, the same batch comes again.
+    await sleep(50);
+    expect(payloads(await read())).toEqual(payloads(first));
+    await store(first.lastIndex);
+    const second = await read();
+    expect(payloads(second)).toEqual(sent.slice(25, 50).map(payloadOf));
+    await store(second.lastIndex);
+    await sleep(50);
+    // A position moved back under the batch read ahead: read again from there.
+    await reader.request({ "@type": "resetPosition", consumer: "ahead", lastIndex: first.lastIndex, guarantee: "STORED" });
+    expect(payloads(await read())).toEqual(payloads(second));
+    await store(second.lastIndex);
+    await sleep(50);
+    // Messages appended after the read ahead (10 were left) are in the next batch.
+    const more = await publish(hub.wsUrl, "custom", [60, 61, 62, 63, 64], () => ({}), topic);
+    expect(payloads(await read())).toEqual([...sent.slice(50), ...more].map(payloadOf));
+    await reader.close();
+  });
+
   it("keeps an active tracker's range; a newcomer gets [0,0] until that tracker reads again (7)", async () => {
     await publish(hub.wsUrl, "custom", ["x", "y"], () => ({}), { topic: "active" });
     const a = await FluxSocket.open(hub.wsUrl, "tracking/readcustom", { clientId: "a", topic: "active" });

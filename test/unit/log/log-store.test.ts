@@ -1,7 +1,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { LogPartition } from "../../../durable-objects/LogPartition";
-import { type EncodedBatch, LogStore } from "../../../src/log/log-store";
+import { type EncodedBatch, LogStore, type ReadOutcome } from "../../../src/log/log-store";
+import { type ReadInputs, nextRead } from "../../../src/log/read-ahead";
 import { encodeForPartitions } from "../../../src/log/message-codec";
 import { parseJson } from "../../../src/protocol/json";
 
@@ -210,6 +211,63 @@ describe("LogStore", () => {
       const afterFirst = store.read(-1n, 100, { range: [0, 64], positions });
       expect(afterFirst.indexes).toEqual(inRange.indexes.slice(1));
     });
+  });
+
+  it("answers a tracker's next read from the batch read ahead for it, only while that is what a fresh read gives", async () => {
+    /**
+     * A store with 60 messages, a first read of 25 by tracker t1 over segments [0, 64), its next
+     * read held ahead, and then every row deleted behind the store's back: a fresh read now finds
+     * nothing, so whatever `check` reads shows where its answer came from.
+     */
+    const readAhead = (check: (store: LogStore, next: ReadInputs, expected: ReadOutcome) => void) =>
+      withStore((store, storage) => {
+        store.append(batchOf(60));
+        const first = { after: -1n, maxSize: 25, filter: { range: [0, 64] as [number, number], positions: Array<bigint | null>(128).fill(null) } };
+        const next = nextRead(first, store.readFor("t1", first.after, first.maxSize, first.filter), false)!;
+        const expected = store.read(next.after, next.maxSize, next.filter);
+        expect(expected.indexes.length).toBeGreaterThan(0);
+        store.readAhead("t1", next);
+        storage.sql.exec("DELETE FROM batches");
+        check(store, next, expected);
+      });
+    await readAhead((store, next, expected) => {
+      expect(store.readFor("t1", next.after, next.maxSize, next.filter)).toEqual(expected);
+      // Taken once: the read after it is fresh.
+      expect(store.readFor("t1", next.after, next.maxSize, next.filter).indexes).toEqual([]);
+    });
+    await readAhead((store, next) => expect(store.readFor("t2", next.after, next.maxSize, next.filter).indexes).toEqual([]));
+    await readAhead((store, next) => expect(store.readFor("t1", next.after, next.maxSize + 1, next.filter).indexes).toEqual([]));
+    await readAhead((store, next) => {
+      const moved = next.filter.positions!.map((p, s) => (s === 5 ? -1n : p));
+      expect(store.readFor("t1", next.after, next.maxSize, { ...next.filter, positions: moved }).indexes).toEqual([]);
+    });
+    await readAhead((store, next, expected) => {
+      // Outside the range positions select nothing: the read is the same.
+      const outside = next.filter.positions!.map((p, s) => (s === 100 ? 7n : p));
+      expect(store.readFor("t1", next.after, next.maxSize, { ...next.filter, positions: outside })).toEqual(expected);
+    });
+    await readAhead((store, next) => {
+      store.append(batchOf(1, "later"));
+      expect(store.readFor("t1", next.after, next.maxSize, next.filter).indexes).toHaveLength(1);
+    });
+    await readAhead((store, next) => {
+      store.setRetention(3600);
+      expect(store.readFor("t1", next.after, next.maxSize, next.filter).indexes).toEqual([]);
+    });
+  });
+
+  it("reads ahead after a full batch, with the positions StorePosition gives its range", () => {
+    const positions: (bigint | null)[] = Array(128).fill(null);
+    positions[3] = 900n;
+    const read = { after: -1n, maxSize: 2, filter: { range: [0, 64] as [number, number], positions } };
+    const outcome = { indexes: [10n, 20n], segments: [1, 2], messages: ["{}", "{}"], scannedTo: 25n, head: 99n, bytes: 4 };
+    const next = nextRead(read, outcome, false)!;
+    expect(next.after).toBe(25n);
+    expect(next.filter.positions![0]).toBe(25n);
+    expect(next.filter.positions![3]).toBe(900n);
+    expect(next.filter.positions![100]).toBeNull();
+    expect(nextRead(read, outcome, true)).toBeNull();
+    expect(nextRead(read, { ...outcome, indexes: [], messages: [], segments: [] }, false)).toBeNull();
   });
 
   it("purges and hides messages past the retention time", async () => {

@@ -1,0 +1,86 @@
+/**
+ * Batches read ahead for trackers that are behind. A tracker that just got a full batch reads
+ * again as soon as it has handled it, with the same filter, after the batch's lastIndex (the
+ * position it stores first). Its partition reads that batch while the client is still busy with
+ * the last one, and answers the next read from it when the read asks exactly that and nothing was
+ * written since: a read depends only on the log and its inputs, so the answer is the one a fresh
+ * read would give. Held in memory only, within a budget of characters.
+ */
+import { MAX_SEGMENT } from "../protocol/segment";
+import type { ReadFilter, ReadOutcome } from "./log-store";
+
+/** What a read asks: the inputs its outcome depends on (besides the log). */
+export interface ReadInputs {
+  after: bigint;
+  maxSize: number;
+  filter: ReadFilter;
+}
+
+/**
+ * The read a tracker makes after being answered `outcome` for `read`: after its lastIndex, with
+ * every segment of its range stored up to there (never lowered), as StorePosition does. Null when there is nothing to read
+ * ahead: an empty batch, or one that reached the head.
+ */
+export function nextRead(read: ReadInputs, outcome: ReadOutcome, caughtUp: boolean): ReadInputs | null {
+  const last = outcome.scannedTo;
+  if (caughtUp || last === null || outcome.indexes.length === 0) return null;
+  const [from, to] = read.filter.range ?? [0, MAX_SEGMENT];
+  const positions = read.filter.positions?.map((p, s) => (s < from || s >= to || (p !== null && p >= last) ? p : last));
+  return { after: last, maxSize: read.maxSize, filter: positions ? { ...read.filter, positions } : read.filter };
+}
+
+interface Held extends ReadInputs {
+  outcome: ReadOutcome;
+}
+
+/** Outcomes read ahead, at most one per reader, each taken by the reader's next read. */
+export class ReadsAhead {
+  private readonly held = new Map<string, Held>();
+  private chars = 0;
+
+  /** `budget`: the most message characters held, oldest dropped first. */
+  constructor(private readonly budget: number) {}
+
+  /** Holds `outcome` as the answer to `reader`'s next read if it is `read`. */
+  hold(reader: string, read: ReadInputs, outcome: ReadOutcome): void {
+    this.take(reader, null);
+    if (outcome.bytes > this.budget) return;
+    this.held.set(reader, { ...read, outcome });
+    this.chars += outcome.bytes;
+    for (const [oldest, h] of this.held) {
+      if (this.chars <= this.budget) break;
+      this.held.delete(oldest);
+      this.chars -= h.outcome.bytes;
+    }
+  }
+
+  /** What is held for `reader`, given up: its outcome if it was read ahead for exactly `read`, else null. */
+  take(reader: string, read: ReadInputs | null): ReadOutcome | null {
+    const held = this.held.get(reader);
+    if (!held) return null;
+    this.held.delete(reader);
+    this.chars -= held.outcome.bytes;
+    return read && sameRead(held, read) ? held.outcome : null;
+  }
+
+  /** Drops everything held: the log changed. */
+  clear(): void {
+    this.held.clear();
+    this.chars = 0;
+  }
+}
+
+/** Whether two reads select the same messages: the same inputs, positions compared where the range reaches. */
+function sameRead(a: ReadInputs, b: ReadInputs): boolean {
+  const fa = a.filter;
+  const fb = b.filter;
+  if (a.after !== b.after || a.maxSize !== b.maxSize || (fa.typeFilter ?? null) !== (fb.typeFilter ?? null)) return false;
+  if ((fa.target?.clientId ?? null) !== (fb.target?.clientId ?? null) || (fa.target?.trackerId ?? null) !== (fb.target?.trackerId ?? null)) return false;
+  if (fa.range?.[0] !== fb.range?.[0] || fa.range?.[1] !== fb.range?.[1]) return false;
+  if (!fa.positions !== !fb.positions) return false;
+  if (!fa.positions || !fb.positions) return true;
+  // A message addressed to the tracker passes the range, so with a target every segment's position counts.
+  const [from, to] = fa.range && !fa.target ? fa.range : [0, MAX_SEGMENT];
+  for (let s = from; s < to; s++) if ((fa.positions[s] ?? null) !== (fb.positions[s] ?? null)) return false;
+  return true;
+}
