@@ -5,7 +5,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { publishConnect, publishDisconnect } from "../src/metrics/session-events";
-import { decodeFrame, encodeFrame } from "../src/protocol/frames";
+import type { Compression } from "../src/protocol/compression";
+import { decodeFrame, encodeFrame, fromLz4Frame } from "../src/protocol/frames";
 import { dispatch } from "../src/session/dispatch";
 import { errorResult, resultText } from "../src/session/result-text";
 import { endpointFor } from "../src/session/endpoints";
@@ -79,11 +80,24 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
 
   /** Sends a result produced elsewhere (a parked Read answered by its Consumer). */
   async deliver(result: string): Promise<boolean> {
+    return this.sendOut((compression) => encodeFrame([result], compression));
+  }
+
+  /**
+   * Sends an LZ4 frame of one result made elsewhere (a batch a partition compressed ahead): as it
+   * is, or, should this socket not read LZ4, decompressed and framed as it does.
+   */
+  async deliverFrame(frame: Uint8Array): Promise<boolean> {
+    return this.sendOut((compression) => fromLz4Frame(frame, compression));
+  }
+
+  /** Sends the frame `make` encodes for this socket's compression; false when the socket is gone. */
+  private async sendOut(make: (compression: Compression) => Promise<Uint8Array> | Uint8Array): Promise<boolean> {
     const ws = this.ctx.getWebSockets()[0];
     if (!ws) return false;
     const attachment = ws.deserializeAttachment() as SessionAttachment;
     if (!(await mayContinue(ws, attachment, this.env.DB))) return false;
-    ws.send(await encodeFrame([result], attachment.compression));
+    ws.send(await make(attachment.compression));
     return true;
   }
 
@@ -100,7 +114,7 @@ export class ClientSession extends DurableObject<Cloudflare.Env> {
       // own stubs, in order. Anything else (key-value writes, events, schedules, positions) finishes
       // first, so that two frames' requests to one object are never reordered.
       const appendsOnly = requests.length > 0 && requests.every((r) => r["@type"] === "append");
-      results = await dispatch(requests, endpointFor(info.path)!, info, this.requestEnv, appendsOnly ? started : undefined);
+      results = await dispatch(requests, endpointFor(info.path)!, { ...info, compression }, this.requestEnv, appendsOnly ? started : undefined);
     } catch (e) {
       // A frame that cannot be decoded gets an error; the session stays open.
       results = [resultText(errorResult(e), -1)];

@@ -16,8 +16,9 @@ import type { SegmentRange } from "../src/protocol/segment";
 import { resultText } from "../src/session/result-text";
 import { stringifyJson } from "../src/protocol/json";
 import { Wakeups } from "../src/storage/wakeups";
-import { leaseResult } from "../src/tracking/read-result";
+import { leaseResult, packMessages, packedFrame } from "../src/tracking/read-result";
 import { recipientStub } from "../src/tracking/recipient";
+import { sessionStub } from "../src/session/session-address";
 import { consumerStub } from "../src/tracking/consumer-name";
 
 export class LogPartition extends DurableObject<Cloudflare.Env> {
@@ -106,7 +107,8 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     if (next) {
       this.readsAhead.set(reader, setTimeout(() => {
         this.readsAhead.delete(reader);
-        this.log.readAhead(reader, next);
+        // For a socket that reads LZ4 frames, the batch is compressed ahead too.
+        this.log.readAhead(reader, next, takesLz4(lease.recipient) ? packMessages : undefined);
       }, 0));
     }
     if (service.parked) await this.wakeups.set("leases", this.parked.earliestDeadline());
@@ -190,15 +192,20 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     }
   }
 
-  /** Sends a lease's answer to its recipient. */
+  /** Sends a lease's answer to its recipient: as an LZ4 frame around its messages when they were packed ahead. */
   private send(answer: LeaseAnswer): void {
-    const { lease } = answer;
-    const text = resultText(stringifyJson(leaseResult(answer)), lease.requestId as number);
-    recipientStub(this.env, lease.recipient)
-      .deliver(text)
+    const { lease, packed } = answer;
+    const frame = packed && takesLz4(lease.recipient);
+    const text = resultText(stringifyJson(leaseResult(frame ? { ...answer, messages: [] } : answer)), lease.requestId as number);
+    (frame ? sessionStub(this.env, lease.recipient.sessionId).deliverFrame(packedFrame(text, packed)) : recipientStub(this.env, lease.recipient).deliver(text))
       .then((delivered) => {
         if (!delivered) return consumerStub(this.env, lease.consumer).recipientGone(lease.trackerId, lease.recipient.sessionId);
       })
       .catch((e: unknown) => console.warn(`answering tracker ${lease.trackerId} failed`, e));
   }
+}
+
+/** Whether answers to `to` may go as LZ4 frames made here: a client session that reads LZ4. */
+function takesLz4(to: Lease["recipient"]): boolean {
+  return to.deliverTo === "session" && to.compression === "LZ4";
 }

@@ -10,6 +10,7 @@ import { migrate } from "../storage/migrations";
 import { maxIndexFromMillis, millisFromIndex, minIndexFromMillis, requestedIndex } from "./index-clock";
 import type { SegmentRange } from "../protocol/segment";
 import { type TypeMatcher, compileTypeFilter } from "./type-filter";
+import type { Lz4Block } from "../protocol/lz4-splice";
 import { type ReadInputs, ReadsAhead } from "./read-ahead";
 import { RowLines } from "./row-lines";
 
@@ -115,6 +116,8 @@ export interface ReadOutcome {
   head: bigint;
   /** The JSON characters of `messages`, so replies stay within what a frame may hold. */
   bytes: number;
+  /** `messages` as a JSON array, LZ4-compressed by a read ahead for a reader of LZ4 frames. */
+  packed?: Lz4Block;
 }
 
 /**
@@ -335,9 +338,15 @@ export class LogStore {
     return held && this.beforeRetention(after) ? held : this.read(after, maxSize, filter);
   }
 
-  /** Reads `read` now and holds the outcome for `reader`'s next {@link readFor}. */
-  readAhead(reader: string, read: ReadInputs): void {
-    if (this.beforeRetention(read.after)) this.ahead.hold(reader, read, this.read(read.after, read.maxSize, read.filter));
+  /**
+   * Reads `read` now and holds the outcome for `reader`'s next {@link readFor}, with its messages
+   * packed by `pack` when given.
+   */
+  readAhead(reader: string, read: ReadInputs, pack?: (messages: string[]) => Lz4Block): void {
+    if (!this.beforeRetention(read.after)) return;
+    const outcome = this.read(read.after, read.maxSize, read.filter);
+    if (pack && outcome.messages.length > 0) outcome.packed = pack(outcome.messages);
+    this.ahead.hold(reader, read, outcome);
   }
 
   /** Whether retention keeps everything after `after`, so that a read of it does not depend on the time. */

@@ -13,6 +13,8 @@
  * `persistAfterMs` of a park can lose one; its Read is then answered when the client reads again
  * (clients resend Reads after reconnecting, and a crashed runtime drops their sockets).
  */
+import type { Compression } from "../protocol/compression";
+import type { Lz4Block } from "../protocol/lz4-splice";
 import { MAX_SEGMENT, type SegmentRange } from "../protocol/segment";
 import { MAX_READ_CHARS, type MessageFilter, type ReadFilter, type ReadOutcome, type StoredMessage, messageFilter, withPosition } from "./log-store";
 
@@ -20,6 +22,8 @@ import { MAX_READ_CHARS, type MessageFilter, type ReadFilter, type ReadOutcome, 
 export interface LeaseRecipient {
   sessionId: string;
   deliverTo: "session" | "gateway" | "socket";
+  /** A session's frame compression, if known. */
+  compression?: Compression;
 }
 
 /** A tracker's standing read at one partition, granted by its Consumer. */
@@ -52,6 +56,8 @@ export interface LeaseAnswer {
   messages: string[];
   lastIndex: bigint | null;
   caughtUp: boolean;
+  /** The messages as the ReadResult embeds them, LZ4-compressed ahead (see ReadOutcome.packed). */
+  packed?: Lz4Block;
 }
 
 /** What `revoke` found: the lease if it was still parked, else when its tracker was last answered. */
@@ -140,7 +146,7 @@ export class ParkedReads {
     if (outcome.indexes.length > 0 || !atHead) {
       this.remember(key, lease.epoch, now);
       const caughtUp = atHead && outcome.indexes.length < lease.maxSize;
-      return { service: { answered: true, parked: false, head: outcome.head, replaced }, answer: { lease, messages: outcome.messages, lastIndex: outcome.scannedTo, caughtUp } };
+      return { service: { answered: true, parked: false, head: outcome.head, replaced }, answer: { lease, messages: outcome.messages, lastIndex: outcome.scannedTo, caughtUp, ...(outcome.packed ? { packed: outcome.packed } : {}) } };
     }
     if (!park) return { service: { answered: false, parked: false, head: outcome.head, replaced }, answer: null };
     const held = hold({ ...lease, after: outcome.head > lease.after ? outcome.head : lease.after }, now);

@@ -4,6 +4,8 @@
  * so capabilities only turn a request into a result.
  */
 
+import type { Compression } from "./compression";
+
 /** Who is asking: fixed for the lifetime of a WebSocket session. */
 export interface SessionInfo {
   projectId: string;
@@ -15,6 +17,8 @@ export interface SessionInfo {
   path: string;
   /** `topic` query parameter, for CUSTOM and DOCUMENT logs. */
   topic: string | null;
+  /** How the socket's frames are compressed, where a socket is (a partition may send LZ4 frames it made ahead). */
+  compression?: Compression;
 }
 
 /** A decoded Flux request: `@type`, `requestId` and the request's own fields. */

@@ -71,6 +71,11 @@ export async function encodeFrame(results: string[], compression: Compression): 
   return compress(utf8Encoder.encode(text), compression);
 }
 
+/** An LZ4 frame of results as a frame of `compression`: itself for LZ4. */
+export async function fromLz4Frame(frame: Uint8Array, compression: Compression): Promise<Uint8Array> {
+  return compression === "LZ4" ? frame : compress(await decompress(frame, "LZ4"), compression);
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

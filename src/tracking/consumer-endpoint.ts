@@ -10,6 +10,7 @@ import { type EncodingEndpoint, type FluxRequest, type SessionInfo, VOID } from 
 import { rawMessages } from "../protocol/frames";
 import { checkConsumerName, consumerStub, type ConsumerTarget } from "./consumer-name";
 import { toIndex } from "./position";
+import type { Requester } from "./recipient";
 import type { ReadSettings } from "./tracker";
 
 /** The most messages one read returns. */
@@ -85,7 +86,7 @@ function segmentRange(value: unknown): [number, number] {
   return [value[0], value[1]];
 }
 
-const requester = (s: SessionInfo) => ({ sessionId: s.sessionId, clientId: s.clientId });
+const requester = (s: SessionInfo): Requester => ({ sessionId: s.sessionId, clientId: s.clientId, ...(s.compression ? { compression: s.compression } : {}) });
 
 /** Handlers for `tracking/read<type>`. */
 export const consumerEndpoint: EncodingEndpoint = {

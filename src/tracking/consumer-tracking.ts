@@ -233,7 +233,7 @@ export class ConsumerTracking {
     const now = this.host.now();
     const tracker = trackerFromRead(read, this.messageType, from.clientId, from.sessionId, now);
     this.checkSharedSettings(tracker);
-    const recipient: Recipient = { sessionId: from.sessionId, deliverTo: from.deliverTo ?? "session" };
+    const recipient: Recipient = { sessionId: from.sessionId, deliverTo: from.deliverTo ?? "session", ...(from.compression ? { compression: from.compression } : {}) };
     let member = this.members.get(tracker.trackerId);
     if (!member || !this.cluster.contains(tracker.trackerId)) await this.dropDeadSessions(from.sessionId);
     // The tracker reads again. Its previous lease, if still parked, is taken back by the partition
@@ -242,7 +242,7 @@ export class ConsumerTracking {
     let replacing: Member["replacing"] = null;
     if (member?.lease) replacing = member.lease;
     else if (member) await this.supersede(member, await this.withdraw(member), requestId);
-    const stored = member && sameMembership(member.tracker, tracker) && member.recipient.sessionId === recipient.sessionId && member.recipient.deliverTo === recipient.deliverTo;
+    const stored = member && sameMembership(member.tracker, tracker) && member.recipient.sessionId === recipient.sessionId && member.recipient.deliverTo === recipient.deliverTo && member.recipient.compression === recipient.compression;
     member = { tracker, recipient, here: null, lease: null, unknown: false, replacing };
     this.members.set(tracker.trackerId, member);
     if (!stored) this.host.rows.put({ tracker, recipient, parked: null });

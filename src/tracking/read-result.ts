@@ -1,9 +1,10 @@
 /**
  * The Flux results of tracker requests: `ReadResult{messageBatch}` and `ClaimSegmentResult`, with
- * stored message JSON embedded as is.
+ * stored message JSON embedded as is, or compressed ahead and framed around when sent.
  */
 import type { FluxResult } from "../protocol/endpoint";
 import { rawMessages } from "../protocol/frames";
+import { type Lz4Block, lz4Around, lz4Block } from "../protocol/lz4-splice";
 import type { SegmentRange } from "../protocol/segment";
 import type { LeaseAnswer } from "../log/parked-reads";
 import type { Position } from "./position";
@@ -48,4 +49,22 @@ export function leaseResult(answer: LeaseAnswer): FluxResult {
       caughtUp: answer.caughtUp,
     },
   };
+}
+
+const utf8 = new TextEncoder();
+/** Where a lease result without messages holds them: the first `"messages"` key, after `@type` and `segment`. */
+const NO_MESSAGES = '"messages":[]';
+
+/** A batch's messages as its ReadResult embeds them, compressed for {@link packedFrame}. */
+export function packMessages(messages: string[]): Lz4Block {
+  return lz4Block(utf8.encode(rawMessages(messages).text));
+}
+
+/**
+ * The LZ4 frame of a lease result whose messages were packed ahead: `text` is the result as sent
+ * (requestId and timestamp included) made with no messages, and the packed ones go in their place.
+ */
+export function packedFrame(text: string, packed: Lz4Block): Uint8Array {
+  const at = text.indexOf(NO_MESSAGES) + NO_MESSAGES.length - 2;
+  return lz4Around(utf8.encode(text.slice(0, at)), packed, utf8.encode(text.slice(at + 2)));
 }

@@ -4,6 +4,7 @@
  * WebSocketGateway (the hub reading what handlers push to browser sockets); its batch is sent
  * straight to that object by whichever partition answers it.
  */
+import type { Compression } from "../protocol/compression";
 import { sessionStub } from "../session/session-address";
 import { gatewayStub } from "../gateway/gateway-address";
 import { socketGatewayStub } from "../gateway/socket-address";
@@ -17,12 +18,16 @@ export interface Requester {
   clientId: string;
   /** Default "session". */
   deliverTo?: DeliverTo;
+  /** How a session's socket compresses frames, if known. */
+  compression?: Compression;
 }
 
 /** Where a tracker's results go: the object named `sessionId` of kind `deliverTo`. */
 export interface Recipient {
   sessionId: string;
   deliverTo: DeliverTo;
+  /** A session's frame compression, if known: an LZ4 session takes frames made ahead as they are. */
+  compression?: Compression;
 }
 
 /** What every recipient object offers. */

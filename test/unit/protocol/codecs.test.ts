@@ -1,6 +1,8 @@
 import * as lz4js from "lz4js";
 import { describe, expect, it } from "vitest";
 import { compress, decompress, lz4Compress, lz4Decompress } from "../../../src/protocol/compression";
+import { fromLz4Frame } from "../../../src/protocol/frames";
+import { lz4Around, lz4Block } from "../../../src/protocol/lz4-splice";
 import { BASE64, fromBase64, isBase64, toBase64 } from "../../../src/protocol/base64";
 import { base64Agrees } from "../../support/base64-cases";
 import { RawJson, parseJson, stringifyJson, withExactIntegers } from "../../../src/protocol/json";
@@ -31,6 +33,33 @@ describe("LZ4 frames as Flux writes them", () => {
       expect(lz4js.decompressBlock(ours, out, 4, ours.length - 4, 0)).toBe(input.length);
       expect(out).toEqual(input);
     }
+  });
+
+  it("makes a frame around a block compressed earlier that both decoders read as head + content + tail", () => {
+    const json = bytes(JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ index: 117687334689767425 + i, value: "aGVsbG8=".repeat(i % 9) }))));
+    const contents = [new Uint8Array(0), bytes("[]"), bytes("x"), bytes("ünïcødé 🚀"), bytes("a".repeat(5000)), crypto.getRandomValues(new Uint8Array(65_536)), json];
+    const ends = [0, 1, 14, 15, 16, 269, 270, 271, 600].map((n) => bytes(`{"k":"${"é".repeat(n)}"`).subarray(0, n));
+    for (const content of contents) {
+      const block = lz4Block(content);
+      for (const head of ends) {
+        for (const tail of [ends[0], ends[2], ends[4], ends[7], ends[8]]) {
+          const whole = new Uint8Array([...head, ...content, ...tail]);
+          const frame = lz4Around(head, block, tail);
+          expect(lz4Decompress(frame)).toEqual(whole);
+          const out = new Uint8Array(whole.length);
+          expect(lz4js.decompressBlock(frame, out, 4, frame.length - 4, 0)).toBe(whole.length);
+          expect(out).toEqual(whole);
+        }
+      }
+    }
+  });
+
+  it("turns an LZ4 frame of results made elsewhere into the frame of a socket's own compression", async () => {
+    const text = bytes('{"@type":"readResult","messageBatch":{"messages":[]},"requestId":3}');
+    const frame = lz4Compress(text);
+    expect(await fromLz4Frame(frame, "LZ4")).toBe(frame);
+    expect(await fromLz4Frame(frame, "NONE")).toEqual(text);
+    expect(await decompress(await fromLz4Frame(frame, "GZIP"), "GZIP")).toEqual(text);
   });
 
   it("refuses a malformed block with an error and keeps working after it", () => {
