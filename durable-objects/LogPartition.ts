@@ -102,13 +102,19 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     const { service, answer } = this.parked.serve(lease, park, read, Date.now());
     if (answer) this.send(answer);
     this.parked.flush();
-    // A tracker that is behind reads again at once: its next batch is read while it handles this one.
-    const next = answer && asked.read && asked.outcome ? nextRead(asked.read, asked.outcome, answer.caughtUp) : null;
+    // A tracker that is behind reads again at once: its next batch is read while it handles this
+    // one. Not for a tracker over several partitions (served without parking): it reads the next
+    // partition first.
+    const next = park && answer && asked.read && asked.outcome ? nextRead(asked.read, asked.outcome, answer.caughtUp) : null;
     if (next) {
       this.readsAhead.set(reader, setTimeout(() => {
         this.readsAhead.delete(reader);
-        // For a socket that reads LZ4 frames, the batch is compressed ahead too.
-        this.log.readAhead(reader, next, takesLz4(lease.recipient) ? packMessages : undefined);
+        try {
+          // For a socket that reads LZ4 frames, the batch is compressed ahead too.
+          this.log.readAhead(reader, next, takesLz4(lease.recipient) ? packMessages : undefined);
+        } catch (e) {
+          console.warn(`reading ahead for tracker ${lease.trackerId} failed; it reads when it asks`, e);
+        }
       }, 0));
     }
     if (service.parked) await this.wakeups.set("leases", this.parked.earliestDeadline());
@@ -192,12 +198,23 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     }
   }
 
-  /** Sends a lease's answer to its recipient: as an LZ4 frame around its messages when they were packed ahead. */
+  /**
+   * Sends a lease's answer to its recipient: as an LZ4 frame around its messages when they were
+   * packed ahead, else (or should that fail, e.g. a session object from before frames were sent) as text.
+   */
   private send(answer: LeaseAnswer): void {
     const { lease, packed } = answer;
-    const frame = packed && takesLz4(lease.recipient);
-    const text = resultText(stringifyJson(leaseResult(frame ? { ...answer, messages: [] } : answer)), lease.requestId as number);
-    (frame ? sessionStub(this.env, lease.recipient.sessionId).deliverFrame(packedFrame(text, packed)) : recipientStub(this.env, lease.recipient).deliver(text))
+    const text = (a: LeaseAnswer) => resultText(stringifyJson(leaseResult(a)), lease.requestId as number);
+    const asText = () => recipientStub(this.env, lease.recipient).deliver(text(answer));
+    let delivery: Promise<boolean>;
+    try {
+      delivery = packed && takesLz4(lease.recipient)
+        ? sessionStub(this.env, lease.recipient.sessionId).deliverFrame(packedFrame(text({ ...answer, messages: [] }), packed)).catch(asText)
+        : asText();
+    } catch {
+      delivery = asText();
+    }
+    delivery
       .then((delivered) => {
         if (!delivered) return consumerStub(this.env, lease.consumer).recipientGone(lease.trackerId, lease.recipient.sessionId);
       })

@@ -272,7 +272,8 @@ export class LogStore {
       for (const row of pending.rows) this.storage.sql.exec("INSERT INTO batches (first_index, last_index, segments, message_ids, types, targets, message_keys, messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ...row);
       this.purgeExpired(now);
     });
-    this.ahead.clear();
+    // Appends come after every stored index (rows retention purged lie below any read it allows).
+    this.ahead.written();
     // A group of duplicates only stores nothing: the head stays where the last stored message is.
     if (pending.rows.length > 0) this.lastIndex = pending.lastIndex;
     for (const id of pending.ids) this.recentIds.set(id, now);
@@ -334,7 +335,7 @@ export class LogStore {
    * it if that is exactly this read (see src/log/read-ahead.ts).
    */
   readFor(reader: string, after: bigint, maxSize: number, filter: ReadFilter): ReadOutcome {
-    const held = this.ahead.take(reader, { after, maxSize, filter });
+    const held = this.ahead.take(reader, { after, maxSize, filter }, this.lastIndex);
     return held && this.beforeRetention(after) ? held : this.read(after, maxSize, filter);
   }
 

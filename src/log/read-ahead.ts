@@ -4,7 +4,9 @@
  * position it stores first). Its partition reads that batch while the client is still busy with
  * the last one, and answers the next read from it when the read asks exactly that and nothing was
  * written since: a read depends only on the log and its inputs, so the answer is the one a fresh
- * read would give. Held in memory only, within a budget of characters.
+ * read would give. A write keeps a batch that stopped short of the head (at maxSize or a scan
+ * bound): messages appended later all come after it, so it is still what a read returns. Held in
+ * memory only, within a budget.
  */
 import { MAX_SEGMENT } from "../protocol/segment";
 import type { ReadFilter, ReadOutcome } from "./log-store";
@@ -36,38 +38,61 @@ interface Held extends ReadInputs {
 /** Outcomes read ahead, at most one per reader, each taken by the reader's next read. */
 export class ReadsAhead {
   private readonly held = new Map<string, Held>();
-  private chars = 0;
+  private size = 0;
 
-  /** `budget`: the most message characters held, oldest dropped first. */
+  /** `budget`: the most message characters and packed bytes held, oldest dropped first. */
   constructor(private readonly budget: number) {}
 
   /** Holds `outcome` as the answer to `reader`'s next read if it is `read`. */
   hold(reader: string, read: ReadInputs, outcome: ReadOutcome): void {
     this.take(reader, null);
-    if (outcome.bytes > this.budget) return;
+    if (sizeOf(outcome) > this.budget) return;
     this.held.set(reader, { ...read, outcome });
-    this.chars += outcome.bytes;
-    for (const [oldest, h] of this.held) {
-      if (this.chars <= this.budget) break;
-      this.held.delete(oldest);
-      this.chars -= h.outcome.bytes;
+    this.size += sizeOf(outcome);
+    for (const [oldest] of this.held) {
+      if (this.size <= this.budget) break;
+      this.drop(oldest);
     }
   }
 
-  /** What is held for `reader`, given up: its outcome if it was read ahead for exactly `read`, else null. */
-  take(reader: string, read: ReadInputs | null): ReadOutcome | null {
+  /**
+   * What is held for `reader`, given up: its outcome if it was read ahead for exactly `read` (with
+   * the partition's `head` now), else null.
+   */
+  take(reader: string, read: ReadInputs | null, head?: bigint): ReadOutcome | null {
     const held = this.held.get(reader);
     if (!held) return null;
-    this.held.delete(reader);
-    this.chars -= held.outcome.bytes;
-    return read && sameRead(held, read) ? held.outcome : null;
+    this.drop(reader);
+    if (!read || !sameRead(held, read)) return null;
+    return head === undefined ? held.outcome : { ...held.outcome, head };
   }
 
-  /** Drops everything held: the log changed. */
+  /** After a write: drops the batches that reached the head, which the write may have added to. */
+  written(): void {
+    for (const [reader, { outcome }] of this.held) if (!stoppedShort(outcome)) this.drop(reader);
+  }
+
+  /** Drops everything held (the messages a read may return changed). */
   clear(): void {
     this.held.clear();
-    this.chars = 0;
+    this.size = 0;
   }
+
+  private drop(reader: string): void {
+    const held = this.held.get(reader);
+    if (!held) return;
+    this.held.delete(reader);
+    this.size -= sizeOf(held.outcome);
+  }
+}
+
+function sizeOf(outcome: ReadOutcome): number {
+  return outcome.bytes + (outcome.packed?.frame.length ?? 0);
+}
+
+/** Whether a read stopped before the partition's head (at a bound), so that appends leave it as it is. */
+function stoppedShort(outcome: ReadOutcome): boolean {
+  return outcome.scannedTo !== null && outcome.scannedTo < outcome.head;
 }
 
 /** Whether two reads select the same messages: the same inputs, positions compared where the range reaches. */

@@ -65,6 +65,8 @@ export function packMessages(messages: string[]): Lz4Block {
  * (requestId and timestamp included) made with no messages, and the packed ones go in their place.
  */
 export function packedFrame(text: string, packed: Lz4Block): Uint8Array {
-  const at = text.indexOf(NO_MESSAGES) + NO_MESSAGES.length - 2;
+  const found = text.indexOf(NO_MESSAGES);
+  if (found === -1) throw new Error("a lease result without messages has no empty messages array");
+  const at = found + NO_MESSAGES.length - 2;
   return lz4Around(utf8.encode(text.slice(0, at)), packed, utf8.encode(text.slice(at + 2)));
 }

@@ -219,10 +219,10 @@ describe("LogStore", () => {
      * read held ahead, and then every row deleted behind the store's back: a fresh read now finds
      * nothing, so whatever `check` reads shows where its answer came from.
      */
-    const readAhead = (check: (store: LogStore, next: ReadInputs, expected: ReadOutcome) => void) =>
+    const readAhead = (check: (store: LogStore, next: ReadInputs, expected: ReadOutcome) => void, maxSize = 25) =>
       withStore((store, storage) => {
         store.append(batchOf(60));
-        const first = { after: -1n, maxSize: 25, filter: { range: [0, 64] as [number, number], positions: Array<bigint | null>(128).fill(null) } };
+        const first = { after: -1n, maxSize, filter: { range: [0, 64] as [number, number], positions: Array<bigint | null>(128).fill(null) } };
         const next = nextRead(first, store.readFor("t1", first.after, first.maxSize, first.filter), false)!;
         const expected = store.read(next.after, next.maxSize, next.filter);
         expect(expected.indexes.length).toBeGreaterThan(0);
@@ -246,10 +246,18 @@ describe("LogStore", () => {
       const outside = next.filter.positions!.map((p, s) => (s === 100 ? 7n : p));
       expect(store.readFor("t1", next.after, next.maxSize, { ...next.filter, positions: outside })).toEqual(expected);
     });
-    await readAhead((store, next) => {
+    await readAhead((store, next, expected) => {
+      // The read ahead reached the head: a write may have added to it.
+      expect(expected.scannedTo).toBe(expected.head);
       store.append(batchOf(1, "later"));
       expect(store.readFor("t1", next.after, next.maxSize, next.filter).indexes).toHaveLength(1);
     });
+    await readAhead((store, next, expected) => {
+      // A read ahead that stopped at maxSize is what a read returns after an append too, at the new head.
+      expect(expected.scannedTo).toBeLessThan(expected.head);
+      store.append(batchOf(1, "later"));
+      expect(store.readFor("t1", next.after, next.maxSize, next.filter)).toEqual({ ...expected, head: store.head });
+    }, 5);
     await readAhead((store, next) => {
       store.setRetention(3600);
       expect(store.readFor("t1", next.after, next.maxSize, next.filter).indexes).toEqual([]);
