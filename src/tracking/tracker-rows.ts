@@ -3,6 +3,7 @@
  * and a Read parked in the Consumer itself), and a few state values (cluster, position, origin).
  * Reads that change nothing write nothing here; the logic's unit tests use an in-memory store.
  */
+import type { Compression } from "../protocol/compression";
 import { parseJson, stringifyJson } from "../protocol/json";
 import { migrate } from "../storage/migrations";
 import { toIndex } from "./position";
@@ -45,6 +46,7 @@ const MIGRATIONS = [
    );
    CREATE INDEX trackers_by_session ON trackers (session_id);`,
   `ALTER TABLE trackers ADD COLUMN deliver_to TEXT NOT NULL DEFAULT 'session';`,
+  "ALTER TABLE trackers ADD COLUMN compression TEXT;",
 ];
 
 /** Tracker rows in a Durable Object's SQLite. */
@@ -55,15 +57,15 @@ export class SqlTrackerRows implements TrackerStore {
 
   rows(): TrackerRow[] {
     return this.sql
-      .exec<{ tracker_id: string; session_id: string; deliver_to: DeliverTo; settings: string; parked_request: string | null; parked_kind: "read" | "claim" | null; deadline: number | null }>(
-        "SELECT tracker_id, session_id, deliver_to, settings, parked_request, parked_kind, deadline FROM trackers ORDER BY tracker_id",
+      .exec<{ tracker_id: string; session_id: string; deliver_to: DeliverTo; compression: Compression | null; settings: string; parked_request: string | null; parked_kind: "read" | "claim" | null; deadline: number | null }>(
+        "SELECT tracker_id, session_id, deliver_to, compression, settings, parked_request, parked_kind, deadline FROM trackers ORDER BY tracker_id",
       )
       .toArray()
       .map((r) => {
         const tracker = parseJson(r.settings) as Tracker;
         return {
           tracker: { ...tracker, lastIndex: tracker.lastIndex === null ? null : toIndex(tracker.lastIndex) },
-          recipient: { sessionId: r.session_id, deliverTo: r.deliver_to },
+          recipient: { sessionId: r.session_id, deliverTo: r.deliver_to, ...(r.compression ? { compression: r.compression } : {}) },
           parked: r.parked_kind === null ? null : { requestId: r.parked_request === null ? null : parseJson(r.parked_request), kind: r.parked_kind, deadline: r.deadline ?? 0 },
         };
       });
@@ -71,14 +73,15 @@ export class SqlTrackerRows implements TrackerStore {
 
   put(row: TrackerRow): void {
     this.sql.exec(
-      `INSERT INTO trackers (tracker_id, session_id, deliver_to, settings, parked_request, parked_kind, deadline)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO trackers (tracker_id, session_id, deliver_to, compression, settings, parked_request, parked_kind, deadline)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tracker_id) DO UPDATE SET session_id = excluded.session_id, deliver_to = excluded.deliver_to,
-         settings = excluded.settings, parked_request = excluded.parked_request, parked_kind = excluded.parked_kind,
-         deadline = excluded.deadline`,
+         compression = excluded.compression, settings = excluded.settings, parked_request = excluded.parked_request,
+         parked_kind = excluded.parked_kind, deadline = excluded.deadline`,
       row.tracker.trackerId,
       row.recipient.sessionId,
       row.recipient.deliverTo,
+      row.recipient.compression ?? null,
       stringifyJson(row.tracker),
       row.parked ? stringifyJson(row.parked.requestId ?? null) : null,
       row.parked?.kind ?? null,
