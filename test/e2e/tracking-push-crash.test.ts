@@ -62,7 +62,11 @@ describe("pushed batches survive a crash", () => {
     const pending: Promise<unknown>[] = [];
     for (let n = 0; n < 400; n++) {
       pending.push(pub.request({ "@type": "append", messages: [message(n)], guarantee: "STORED" }, 5_000).then(() => acked.push(n), () => {}));
-      if (n === 250) void first.crash();
+      if (n === 250) {
+        // Mid-stream: once some appends are acknowledged (a busy machine may not have acked any yet).
+        for (let waited = 0; acked.length === 0 && waited < 10_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+        void first.crash();
+      }
       if (n % 10 === 0) await new Promise((r) => setTimeout(r, 1));
     }
     await Promise.allSettled(pending);
