@@ -143,8 +143,12 @@ export type LogStorage = Pick<DurableObjectStorage, "sql" | "transactionSync">;
 const ROW_CHARS = 512 * 1024;
 /** Characters of recent rows' lines a partition holds for reads (~16 MB: 32 full rows). */
 const ROW_LINES_CHARS = 32 * ROW_CHARS;
-/** Characters of batches read ahead a partition holds (~16 MB: 2 full reads, 16 of 1,000 messages of 1 KB). */
-const READ_AHEAD_CHARS = 2 * MAX_READ_CHARS;
+/**
+ * Characters and packed bytes of batches read ahead a partition holds (~8 MB: one read at its
+ * largest, or eight trackers' batches of 1,000 messages of 200 B with their LZ4 blocks), beside the
+ * row lines: objects may share an isolate's 128 MB.
+ */
+const READ_AHEAD_CHARS = MAX_READ_CHARS;
 const MIGRATIONS = [
   `CREATE TABLE batches (
      first_index INTEGER PRIMARY KEY,
