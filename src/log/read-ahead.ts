@@ -2,9 +2,9 @@
  * Batches read ahead for trackers that are behind. A tracker that just got a full batch reads
  * again as soon as it has handled it, with the same filter, after the batch's lastIndex (the
  * position it stores first). Its partition reads that batch while the client is still busy with
- * the last one, and answers the next read from it when the read asks exactly that and nothing was
- * written since: a read depends only on the log and its inputs, so the answer is the one a fresh
- * read would give. A write keeps a batch that stopped short of the head (at maxSize or a scan
+ * the last one, and answers the next read from it when the read asks exactly that: a read depends
+ * only on the log and its inputs, so the answer is the one a fresh read would give. A write drops
+ * a batch that reached the head and keeps one that stopped short of it (at maxSize or a scan
  * bound): messages appended later all come after it, so it is still what a read returns. Held in
  * memory only, within a budget.
  */
@@ -20,8 +20,8 @@ export interface ReadInputs {
 
 /**
  * The read a tracker makes after being answered `outcome` for `read`: after its lastIndex, with
- * every segment of its range stored up to there (never lowered), as StorePosition does. Null when there is nothing to read
- * ahead: an empty batch, or one that reached the head.
+ * every segment of its range stored up to there (never lowered), as StorePosition does. Null when
+ * there is nothing to read ahead: an empty batch, or one that reached the head.
  */
 export function nextRead(read: ReadInputs, outcome: ReadOutcome, caughtUp: boolean): ReadInputs | null {
   const last = outcome.scannedTo;
