@@ -8,7 +8,7 @@ import type { PartitionIdentity } from "../src/audit/audit-row";
 import { AuditFeed, type FeedLag } from "../src/audit/feed";
 import { AppendQueue } from "../src/log/append-queue";
 import { type AppendGroup, type AppendOutcome, type EncodedBatch, LogStore, type PartitionLag, type PreparedGroup, type ReadFilter, type ReadOutcome } from "../src/log/log-store";
-import { type Lease, type LeaseAnswer, ParkedReads, type Revocation, type Service } from "../src/log/parked-reads";
+import { type Lease, type LeaseAnswer, ParkedReads, type Revocation, type Service, keyOf } from "../src/log/parked-reads";
 import { type ReadInputs, nextRead } from "../src/log/read-ahead";
 import { Watchers } from "../src/log/watchers";
 import { AppendCounts, type AppendStats } from "../src/metrics/append-counts";
@@ -90,7 +90,7 @@ export class LogPartition extends DurableObject<Cloudflare.Env> {
     // A group that answered the leases parked on it before its write must be written before this
     // lease reads, or the lease would park past messages it never saw.
     await this.queue.settled();
-    const reader = `${lease.consumer}\n${lease.trackerId}`;
+    const reader = keyOf(lease.consumer, lease.trackerId);
     // A read ahead for this tracker that has not run yet is too late: it reads now.
     clearTimeout(this.readsAhead.get(reader));
     this.readsAhead.delete(reader);

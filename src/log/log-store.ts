@@ -207,7 +207,7 @@ export class LogStore {
   private lastIndex: bigint;
   /** Lines of recent rows, shared by the reads that meet them. */
   private readonly rowLines = new RowLines(ROW_LINES_CHARS);
-  /** Batches read ahead for trackers, dropped at every write. */
+  /** Batches read ahead for trackers (see src/log/read-ahead.ts). */
   private readonly ahead = new ReadsAhead(READ_AHEAD_CHARS);
   /** The last index handed out, stored or not (a failed write's indexes are not reused). */
   private clock: bigint;
@@ -350,7 +350,8 @@ export class LogStore {
   readAhead(reader: string, read: ReadInputs, pack?: (messages: string[]) => Lz4Block): void {
     if (!this.beforeRetention(read.after)) return;
     const outcome = this.read(read.after, read.maxSize, read.filter);
-    if (pack && outcome.messages.length > 0) outcome.packed = pack(outcome.messages);
+    // Packed only when the block (about as large as the messages) could be held beside them.
+    if (pack && outcome.messages.length > 0 && this.ahead.fits(2 * outcome.bytes)) outcome.packed = pack(outcome.messages);
     this.ahead.hold(reader, read, outcome);
   }
 

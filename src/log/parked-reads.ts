@@ -282,7 +282,8 @@ function readFilter(lease: Lease): ReadFilter {
   return { ...lease.filter, positions };
 }
 
-function keyOf(consumer: string, trackerId: string): string {
+/** How a partition keys what it keeps per tracker (its parked lease, its batch read ahead). */
+export function keyOf(consumer: string, trackerId: string): string {
   return `${consumer}\n${trackerId}`;
 }
 

@@ -43,10 +43,15 @@ export class ReadsAhead {
   /** `budget`: the most message characters and packed bytes held, oldest dropped first. */
   constructor(private readonly budget: number) {}
 
+  /** Whether an outcome of `size` (message characters and packed bytes) can be held. */
+  fits(size: number): boolean {
+    return size <= this.budget;
+  }
+
   /** Holds `outcome` as the answer to `reader`'s next read if it is `read`. */
   hold(reader: string, read: ReadInputs, outcome: ReadOutcome): void {
-    this.take(reader, null);
-    if (sizeOf(outcome) > this.budget) return;
+    this.drop(reader);
+    if (!this.fits(sizeOf(outcome))) return;
     this.held.set(reader, { ...read, outcome });
     this.size += sizeOf(outcome);
     for (const [oldest] of this.held) {
@@ -59,12 +64,11 @@ export class ReadsAhead {
    * What is held for `reader`, given up: its outcome if it was read ahead for exactly `read` (with
    * the partition's `head` now), else null.
    */
-  take(reader: string, read: ReadInputs | null, head?: bigint): ReadOutcome | null {
+  take(reader: string, read: ReadInputs, head: bigint): ReadOutcome | null {
     const held = this.held.get(reader);
     if (!held) return null;
     this.drop(reader);
-    if (!read || !sameRead(held, read)) return null;
-    return head === undefined ? held.outcome : { ...held.outcome, head };
+    return sameRead(held, read) ? { ...held.outcome, head } : null;
   }
 
   /** After a write: drops the batches that reached the head, which the write may have added to. */
